@@ -99,7 +99,9 @@ public final class EngineLauncher {
             try (RandomAccessFile raf = new RandomAccessFile(stateDir.resolve(engine.id + ".lock").toFile(), "rw");
                  FileChannel ch = raf.getChannel();
                  FileLock ignored = ch.lock()) {
-                Path state = stateDir.resolve(engine.id + ".properties");
+                removeLeftoversOfEndedBuilds(engine, stateDir);
+                // Keyed by owner: two builds side by side (two checkouts' worth of work) never fight over one file.
+                Path state = stateDir.resolve(engine.id + "-" + owner.pid() + ".properties");
                 Optional<RunningEngine> existing = ReadyFile.read(state)
                         .filter(p -> Long.toString(owner.pid()).equals(p.getProperty("owner")))
                         .map(p -> fromState(engine, p))
@@ -117,6 +119,22 @@ public final class EngineLauncher {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void removeLeftoversOfEndedBuilds(Engine engine, Path stateDir) throws IOException {
+        String prefix = engine.id + "-";
+        try (Stream<Path> files = Files.list(stateDir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (!name.startsWith(prefix)) {
+                    continue;
+                }
+                String pid = name.substring(prefix.length()).replaceFirst("\\..*$", "");
+                if (pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).map(h -> !h.isAlive()).orElse(true)) {
+                    deleteTree(f);
+                }
+            }
         }
     }
 

@@ -1,0 +1,2 @@
+/** The payment provider sandbox (see the payment-svc issue). */
+package dev.ticketing.sandbox;
