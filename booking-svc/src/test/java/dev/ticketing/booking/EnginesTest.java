@@ -1,5 +1,6 @@
 package dev.ticketing.booking;
 
+import dev.ticketing.testsupport.JwtTestResource;
 import dev.ticketing.testsupport.KafkaRoundTrip;
 import dev.ticketing.testsupport.KafkaTestResource;
 import dev.ticketing.testsupport.PostgresTestResource;
@@ -23,6 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "booking"))
+@WithTestResource(JwtTestResource.class)
+@WithTestResource(AdmissionTestResource.class)
 class EnginesTest {
 
     @Inject

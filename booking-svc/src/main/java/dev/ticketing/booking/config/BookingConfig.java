@@ -1,0 +1,45 @@
+package dev.ticketing.booking.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+@ConfigMapping(prefix = "booking")
+public interface BookingConfig {
+
+    /** How long a hold keeps its seats before they go back on sale. */
+    @WithDefault("PT5M")
+    Duration holdTtl();
+
+    /** Most seats one user may hold at once for one showtime. */
+    @WithDefault("4")
+    int maxSeatsPerHold();
+
+    /** How long an order may wait for its payment result before it expires and its seats are released. */
+    @WithDefault("PT10M")
+    Duration orderTtl();
+
+    /** How often each pod sweeps lapsed holds and orders (read by the scheduler). */
+    @WithDefault("5s")
+    String sweepInterval();
+
+    Admission admission();
+
+    Outbox outbox();
+
+    interface Outbox {
+        /** How often committed events are relayed to Kafka (read by the scheduler). */
+        @WithDefault("0.2s")
+        String pollInterval();
+    }
+
+    interface Admission {
+        /** queue-svc's JWKS (admission tokens are signed with queue-svc's key, not auth-svc's). */
+        @WithDefault("http://127.0.0.1:8083/api/queues/.well-known/jwks.json")
+        String jwksLocation();
+
+        @WithDefault("ticketing-queue")
+        String issuer();
+    }
+}

@@ -1,0 +1,375 @@
+package dev.ticketing.booking.order;
+
+import dev.ticketing.booking.config.BookingConfig;
+import dev.ticketing.booking.hold.HoldService;
+import dev.ticketing.booking.outbox.Events;
+import dev.ticketing.booking.outbox.Outbox;
+import dev.ticketing.booking.outbox.Topics;
+import dev.ticketing.booking.problem.ProblemException;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The order state machine. Every transition is one conditional UPDATE on the order's current status, so a
+ * redelivered or late event, a second pod's sweeper or a double click can never move an order twice.
+ * <pre>
+ * PENDING --PaymentApproved--> CONFIRMED --cancel--> CANCELLED --PaymentRefunded--> REFUNDED
+ * PENDING --PaymentFailed----> FAILED       PENDING --past its deadline--> EXPIRED
+ * </pre>
+ */
+@ApplicationScoped
+public class OrderService {
+
+    private final AgroalDataSource db;
+    private final Outbox outbox;
+    private final BookingConfig config;
+    private final MeterRegistry metrics;
+
+    public OrderService(AgroalDataSource db, Outbox outbox, BookingConfig config, MeterRegistry metrics) {
+        this.db = db;
+        this.outbox = outbox;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    public record OrderView(String orderId, String status, String performanceId, String showtimeId, List<String> seats,
+                            long amount, String currency, String failureReason, OffsetDateTime expiresAt,
+                            OffsetDateTime createdAt) {
+    }
+
+    private record HoldRow(UUID performanceId, UUID showtimeId, String status, boolean live) {
+    }
+
+    public Optional<String> performanceOfHold(UUID holdId) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("select performance_id from seat_hold where id = ?")) {
+            ps.setObject(1, holdId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Turns the user's own live hold into a PENDING order; placing the same hold again returns the same order. */
+    @Transactional
+    public OrderView place(UUID holdId, String userId, String paymentToken) {
+        try (Connection c = db.getConnection()) {
+            HoldRow hold = lockHold(c, holdId, userId)
+                    .orElseThrow(() -> ProblemException.notFound("hold " + holdId));
+            if (hold.status().equals("ORDERED")) {
+                return findByHold(c, holdId).orElseThrow();
+            }
+            if (!hold.status().equals("ACTIVE") || !hold.live()) {
+                throw new ProblemException(409, "Hold Expired", "hold " + holdId + " has expired or was released; hold the seats again");
+            }
+            UUID orderId = UUID.randomUUID();
+            OffsetDateTime expiresAt = OffsetDateTime.now(ZoneOffset.UTC).plus(config.orderTtl());
+            // The seats move from the hold to the order and stay off sale until the payment result arrives.
+            List<String> seatIds = new ArrayList<>();
+            long amount = 0;
+            try (PreparedStatement ps = c.prepareStatement("""
+                    update seat set order_id = ?, held_until = ?
+                    where hold_id = ? and status = 'HELD' and order_id is null and held_until > now()
+                    returning id, price""")) {
+                ps.setObject(1, orderId);
+                ps.setObject(2, expiresAt);
+                ps.setObject(3, holdId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        seatIds.add(rs.getString(1));
+                        amount += rs.getLong(2);
+                    }
+                }
+            }
+            int expected = seatCount(c, holdId);
+            if (seatIds.size() != expected) {
+                throw new ProblemException(409, "Hold Expired", "hold " + holdId + " no longer has all its seats; hold them again");
+            }
+            exec(c, "update seat_hold set status = 'ORDERED' where id = ?", holdId);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into booking_order (id, hold_id, user_id, performance_id, showtime_id, amount, status, expires_at)
+                    values (?, ?, ?, ?, ?, ?, 'PENDING', ?)""")) {
+                ps.setObject(1, orderId);
+                ps.setObject(2, holdId);
+                ps.setString(3, userId);
+                ps.setObject(4, hold.performanceId());
+                ps.setObject(5, hold.showtimeId());
+                ps.setLong(6, amount);
+                ps.setObject(7, expiresAt);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("insert into order_seat (order_id, seat_id) select ?, unnest(?)")) {
+                ps.setObject(1, orderId);
+                ps.setArray(2, c.createArrayOf("uuid", seatIds.stream().map(UUID::fromString).toArray()));
+                ps.executeUpdate();
+            }
+            outbox.append(Topics.ORDER_EVENTS, orderId.toString(), "OrderPlaced", new Events.OrderPlaced(
+                    orderId.toString(), userId, hold.performanceId().toString(), hold.showtimeId().toString(),
+                    seatIds, amount, "KRW", paymentToken));
+            metrics.counter("booking.orders", "status", "PENDING").increment();
+            return load(c, orderId).orElseThrow();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Optional<OrderView> find(UUID orderId, String userId, boolean admin) {
+        try (Connection c = db.getConnection()) {
+            return load(c, orderId).filter(o -> admin || owner(c, orderId).equals(userId));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public List<OrderView> mine(String userId) {
+        try (Connection c = db.getConnection()) {
+            List<UUID> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select id from booking_order where user_id = ? order by created_at desc limit 100")) {
+                ps.setString(1, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            List<OrderView> out = new ArrayList<>();
+            for (UUID id : ids) {
+                load(c, id).ifPresent(out::add);
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A confirmed order is cancelled and refunded; its seats go back on sale once the refund is confirmed. */
+    @Transactional
+    public OrderView cancel(UUID orderId, String userId, boolean admin) {
+        try (Connection c = db.getConnection()) {
+            OrderView o = load(c, orderId).filter(v -> admin || owner(c, orderId).equals(userId))
+                    .orElseThrow(() -> ProblemException.notFound("order " + orderId));
+            String owner = owner(c, orderId);
+            if (exec(c, "update booking_order set status = 'CANCELLED', updated_at = now() where id = ? and status = 'CONFIRMED'",
+                    orderId) == 0) {
+                if (o.status().equals("CANCELLED") || o.status().equals("REFUNDED")) {
+                    return o; // cancelling twice is not an error
+                }
+                throw ProblemException.conflict("order " + orderId + " is " + o.status() + "; only a CONFIRMED order can be cancelled");
+            }
+            outbox.append(Topics.ORDER_EVENTS, orderId.toString(), "OrderCancelled",
+                    new Events.OrderCancelled(orderId.toString(), owner, admin && !owner.equals(userId) ? "cancelled by admin" : "cancelled by customer"));
+            return load(c, orderId).orElseThrow();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- payment results (called by PaymentEvents inside its transaction) ----
+
+    void approved(Connection c, UUID orderId, String paymentId, String providerReference) throws SQLException {
+        int n;
+        try (PreparedStatement ps = c.prepareStatement("""
+                update booking_order set status = 'CONFIRMED', payment_id = ?, provider_reference = ?, updated_at = now()
+                where id = ? and status = 'PENDING'""")) {
+            ps.setString(1, paymentId);
+            ps.setString(2, providerReference);
+            ps.setObject(3, orderId);
+            n = ps.executeUpdate();
+        }
+        if (n == 1) {
+            exec(c, "update seat set status = 'SOLD', hold_id = null, held_until = null where order_id = ?", orderId);
+            finished(c, orderId, "BookingCompleted");
+            metrics.counter("booking.orders", "status", "CONFIRMED").increment();
+            return;
+        }
+        // Money arrived for an order that already expired or failed: its seats may be gone, so give the money back.
+        Optional<OrderView> o = load(c, orderId);
+        if (o.isPresent() && (o.get().status().equals("EXPIRED") || o.get().status().equals("FAILED"))) {
+            exec(c, "update booking_order set payment_id = ?, provider_reference = ? where id = ?", paymentId,
+                    providerReference, orderId);
+            outbox.append(Topics.ORDER_EVENTS, orderId.toString(), "OrderCancelled",
+                    new Events.OrderCancelled(orderId.toString(), owner(c, orderId), "payment arrived after the order " + o.get().status().toLowerCase()));
+        }
+    }
+
+    void failed(Connection c, UUID orderId, String paymentId, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                update booking_order set status = 'FAILED', payment_id = ?, failure_reason = ?, updated_at = now()
+                where id = ? and status = 'PENDING'""")) {
+            ps.setString(1, paymentId);
+            ps.setString(2, reason);
+            ps.setObject(3, orderId);
+            if (ps.executeUpdate() == 1) {
+                releaseSeatsOfOrder(c, orderId);
+                metrics.counter("booking.orders", "status", "FAILED").increment();
+            }
+        }
+    }
+
+    void refunded(Connection c, UUID orderId) throws SQLException {
+        if (exec(c, "update booking_order set status = 'REFUNDED', updated_at = now() where id = ? and status = 'CANCELLED'",
+                orderId) == 1) {
+            releaseSeatsOfOrder(c, orderId);
+            metrics.counter("booking.orders", "status", "REFUNDED").increment();
+        }
+    }
+
+    /** Orders whose payment result never came in time: released, safe to run on every pod at once. */
+    @Transactional
+    public int expireOverdueOrders(int batch) {
+        try (Connection c = db.getConnection()) {
+            List<UUID> expired = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    update booking_order set status = 'EXPIRED', updated_at = now()
+                    where id in (select id from booking_order where status = 'PENDING' and expires_at <= now()
+                                 order by expires_at limit ? for update skip locked)
+                    returning id""")) {
+                ps.setInt(1, batch);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        expired.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            for (UUID id : expired) {
+                releaseSeatsOfOrder(c, id);
+                finished(c, id, "BookingAbandoned");
+            }
+            return expired.size();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Holds past their deadline: seats back on sale and the fan's queue slot freed. */
+    @Transactional
+    public int expireOverdueHolds(int batch) {
+        try (Connection c = db.getConnection()) {
+            List<UUID> holds = new ArrayList<>();
+            List<String[]> users = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    update seat_hold set status = 'EXPIRED'
+                    where id in (select id from seat_hold where status = 'ACTIVE' and expires_at <= now()
+                                 order by expires_at limit ? for update skip locked)
+                    returning id, user_id, performance_id""")) {
+                ps.setInt(1, batch);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        holds.add(rs.getObject(1, UUID.class));
+                        users.add(new String[] {rs.getString(2), rs.getString(3)});
+                    }
+                }
+            }
+            HoldService.freeSeatsOfHolds(c, holds);
+            for (String[] u : users) {
+                outbox.append(Topics.BOOKING_EVENTS, u[1], "BookingAbandoned", new Events.BookingFinished(u[0], u[1], null));
+            }
+            return holds.size();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void releaseSeatsOfOrder(Connection c, UUID orderId) throws SQLException {
+        exec(c, "update seat set status = 'AVAILABLE', hold_id = null, order_id = null, held_until = null where order_id = ?",
+                orderId);
+    }
+
+    private void finished(Connection c, UUID orderId, String type) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select user_id, performance_id from booking_order where id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    outbox.append(Topics.BOOKING_EVENTS, rs.getString(2), type,
+                            new Events.BookingFinished(rs.getString(1), rs.getString(2), orderId.toString()));
+                }
+            }
+        }
+    }
+
+    private Optional<HoldRow> lockHold(Connection c, UUID holdId, String userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select performance_id, showtime_id, status, expires_at > now() from seat_hold
+                where id = ? and user_id = ? for update""")) {
+            ps.setObject(1, holdId);
+            ps.setString(2, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new HoldRow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getString(3), rs.getBoolean(4))) : Optional.empty();
+            }
+        }
+    }
+
+    private static int seatCount(Connection c, UUID holdId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select seat_count from seat_hold where id = ?")) {
+            ps.setObject(1, holdId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private Optional<OrderView> findByHold(Connection c, UUID holdId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select id from booking_order where hold_id = ?")) {
+            ps.setObject(1, holdId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? load(c, rs.getObject(1, UUID.class)) : Optional.empty();
+            }
+        }
+    }
+
+    private static String owner(Connection c, UUID orderId) {
+        try (PreparedStatement ps = c.prepareStatement("select user_id from booking_order where id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "";
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Optional<OrderView> load(Connection c, UUID orderId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select o.status, o.performance_id, o.showtime_id, o.amount, o.currency, o.failure_reason, o.expires_at,
+                       o.created_at, array(select seat_id::text from order_seat where order_id = o.id order by seat_id)
+                from booking_order o where o.id = ?""")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new OrderView(orderId.toString(), rs.getString(1), rs.getString(2), rs.getString(3),
+                        List.of((String[]) rs.getArray(9).getArray()), rs.getLong(4), rs.getString(5), rs.getString(6),
+                        rs.getObject(7, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC),
+                        rs.getObject(8, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC)));
+            }
+        }
+    }
+
+    static int exec(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+}

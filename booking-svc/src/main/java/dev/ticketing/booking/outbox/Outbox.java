@@ -1,0 +1,55 @@
+package dev.ticketing.booking.outbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Writes an event in the caller's transaction: it is committed together with the state change it describes, or not
+ * at all. {@link OutboxRelay} publishes it afterwards.
+ */
+@ApplicationScoped
+public class Outbox {
+    public static final int SCHEMA_VERSION = 1;
+
+    private final AgroalDataSource db;
+    private final ObjectMapper json;
+
+    public Outbox(AgroalDataSource db, ObjectMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public UUID append(String topic, String key, String type, Object payload) {
+        UUID id = UUID.randomUUID();
+        ObjectNode event = json.createObjectNode();
+        event.put("eventId", id.toString());
+        event.put("type", type);
+        event.put("schemaVersion", SCHEMA_VERSION);
+        event.put("occurredAt", OffsetDateTime.now(ZoneOffset.UTC).toString());
+        event.setAll((ObjectNode) json.valueToTree(payload));
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "insert into outbox_event (id, topic, event_key, event_type, payload) values (?, ?, ?, ?, ?::jsonb)")) {
+            ps.setObject(1, id);
+            ps.setString(2, topic);
+            ps.setString(3, key);
+            ps.setString(4, type);
+            ps.setString(5, json.writeValueAsString(event));
+            ps.executeUpdate();
+            return id;
+        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write outbox event " + type, e);
+        }
+    }
+}

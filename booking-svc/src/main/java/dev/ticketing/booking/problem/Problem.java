@@ -1,0 +1,20 @@
+package dev.ticketing.booking.problem;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/** RFC 9457 problem details, the error body of every 4xx this service answers. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(String type, String title, int status, String detail, List<Violation> violations,
+                      List<String> seatIds) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public record Violation(String field, String message) {
+    }
+
+    public static Problem of(int status, String title, String detail) {
+        return new Problem("about:blank", title, status, detail, null, null);
+    }
+}

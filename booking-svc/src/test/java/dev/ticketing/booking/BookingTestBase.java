@@ -1,0 +1,64 @@
+package dev.ticketing.booking;
+
+import dev.ticketing.testsupport.JwtTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+
+/** Shared steps of booking-svc's tests: an admin creates a performance, fans hold and order through the API. */
+public abstract class BookingTestBase {
+
+    protected static final String ADMIN = JwtTestResource.accessToken("admin-1", "user", "admin");
+
+    protected static RequestSpecification as(String token) {
+        return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + token);
+    }
+
+    protected static String fan() {
+        return "fan-" + UUID.randomUUID();
+    }
+
+    protected static String tokenOf(String userId) {
+        return JwtTestResource.accessToken(userId, "user");
+    }
+
+    /** A performance with one showtime of {@code rows} × {@code seatsPerRow} seats at 50,000 KRW; returns the raw body. */
+    protected static Response createPerformance(String title, int rows, int seatsPerRow) {
+        Map<String, Object> body = Map.of(
+                "title", title, "description", "A test performance", "venue", "Seoul Arts Center",
+                "category", "musical",
+                "showtimes", List.of(Map.of("startsAt", OffsetDateTime.now(ZoneOffset.UTC).plusDays(30).toString(),
+                        "sections", List.of(Map.of("name", "R", "rows", rows, "seatsPerRow", seatsPerRow, "price", 50000)))));
+        return as(ADMIN).body(body).post("/api/performances").then().statusCode(201).extract().response();
+    }
+
+    protected record Show(String performanceId, String showtimeId, List<String> seatIds) {
+    }
+
+    protected static Show newShow(int rows, int seatsPerRow) {
+        Response p = createPerformance("Show " + UUID.randomUUID(), rows, seatsPerRow);
+        String performanceId = p.path("id");
+        String showtimeId = p.path("showtimes[0].id");
+        List<String> seats = given().get("/api/showtimes/" + showtimeId + "/seats").then().statusCode(200)
+                .extract().path("seats.id");
+        return new Show(performanceId, showtimeId, seats);
+    }
+
+    protected static Response hold(String userId, Show show, List<String> seatIds) {
+        return as(tokenOf(userId)).header("X-Admission-Token", AdmissionTestResource.token(userId, show.performanceId()))
+                .body(Map.of("seatIds", seatIds)).post("/api/showtimes/" + show.showtimeId() + "/holds");
+    }
+
+    protected static Response order(String userId, Show show, String holdId, String paymentToken) {
+        return as(tokenOf(userId)).header("X-Admission-Token", AdmissionTestResource.token(userId, show.performanceId()))
+                .body(Map.of("holdId", holdId, "paymentToken", paymentToken)).post("/api/orders");
+    }
+}

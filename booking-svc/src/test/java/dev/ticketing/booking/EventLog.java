@@ -1,0 +1,73 @@
+package dev.ticketing.booking;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+
+/** Reads what booking-svc really published on the broker, and plays payment-svc's part by producing its events. */
+public final class EventLog {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EventLog() {
+    }
+
+    static String bootstrap() {
+        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+    }
+
+    /** Waits until an event matching {@code match} appears on {@code topic}; returns it. */
+    public static JsonNode await(String topic, Predicate<JsonNode> match) {
+        try (var consumer = new KafkaConsumer<String, String>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            consumer.subscribe(List.of(topic));
+            JsonNode[] found = new JsonNode[1];
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (var r : consumer.poll(Duration.ofMillis(300))) {
+                    JsonNode n = JSON.readTree(r.value());
+                    if (match.test(n)) {
+                        found[0] = n;
+                        return true;
+                    }
+                }
+                return false;
+            });
+            return found[0];
+        }
+    }
+
+    public static void publishPaymentEvent(String eventId, String type, String orderId, Map<String, Object> fields) {
+        var event = JSON.createObjectNode();
+        event.put("eventId", eventId);
+        event.put("type", type);
+        event.put("schemaVersion", 1);
+        event.put("occurredAt", java.time.OffsetDateTime.now().toString());
+        event.put("orderId", orderId);
+        fields.forEach((k, v) -> event.set(k, JSON.valueToTree(v)));
+        try (var producer = new KafkaProducer<String, String>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            producer.send(new ProducerRecord<>("payment-events", orderId, event.toString())).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

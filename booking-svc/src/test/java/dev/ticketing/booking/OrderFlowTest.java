@@ -1,0 +1,175 @@
+package dev.ticketing.booking;
+
+import dev.ticketing.testsupport.JwtTestResource;
+import dev.ticketing.testsupport.KafkaTestResource;
+import dev.ticketing.testsupport.PostgresTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ticketing.booking.order.OrderService;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The order state machine end to end over the real broker, with this test playing payment-svc. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "booking"))
+@WithTestResource(JwtTestResource.class)
+@WithTestResource(AdmissionTestResource.class)
+class OrderFlowTest extends BookingTestBase {
+
+    @Inject
+    OrderService orders;
+
+    @Inject
+    AgroalDataSource db;
+
+    record Placed(Show show, String user, String orderId, JsonNode orderPlaced) {
+    }
+
+    Placed placeOrder(String paymentToken) {
+        Show show = newShow(1, 4);
+        String user = fan();
+        String holdId = hold(user, show, show.seatIds().subList(0, 2)).then().statusCode(201).extract().path("holdId");
+        String orderId = order(user, show, holdId, paymentToken).then().statusCode(202)
+                .body("status", equalTo("PENDING")).body("amount", equalTo(100000)).body("seats", hasSize(2))
+                .extract().path("orderId");
+        // placing the same hold again is idempotent: same order
+        order(user, show, holdId, paymentToken).then().statusCode(202).body("orderId", equalTo(orderId));
+        JsonNode placed = EventLog.await("order-events", e -> orderId.equals(e.path("orderId").asText()));
+        return new Placed(show, user, orderId, placed);
+    }
+
+    String status(Placed p) {
+        return as(tokenOf(p.user())).get("/api/orders/" + p.orderId()).then().statusCode(200).extract().path("status");
+    }
+
+    void awaitStatus(Placed p, String status) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> status.equals(status(p)));
+    }
+
+    @Test
+    void approvedPaymentConfirmsTheOrderSellsTheSeatsAndFreesTheQueueSlot() {
+        Placed p = placeOrder("tok_approve");
+        assertEquals("OrderPlaced", p.orderPlaced().path("type").asText());
+        assertEquals(100000, p.orderPlaced().path("amount").asLong());
+        assertEquals("tok_approve", p.orderPlaced().path("paymentToken").asText());
+        assertEquals(p.user(), p.orderPlaced().path("userId").asText());
+        assertEquals(2, p.orderPlaced().path("seatIds").size());
+
+        String eventId = UUID.randomUUID().toString();
+        EventLog.publishPaymentEvent(eventId, "PaymentApproved", p.orderId(),
+                Map.of("paymentId", "pay-1", "amount", 100000, "providerReference", "ref-1"));
+        awaitStatus(p, "CONFIRMED");
+        HoldTest.seatStatus(p.show(), 0, "SOLD");
+        HoldTest.seatStatus(p.show(), 1, "SOLD");
+        EventLog.await("booking-events", e -> "BookingCompleted".equals(e.path("type").asText())
+                && p.orderId().equals(e.path("orderId").asText()) && p.user().equals(e.path("userId").asText()));
+
+        // cancel → OrderCancelled → refund → REFUNDED and seats back on sale
+        as(tokenOf(fan())).post("/api/orders/" + p.orderId() + "/cancel").then().statusCode(404);
+        as(tokenOf(p.user())).post("/api/orders/" + p.orderId() + "/cancel").then().statusCode(202)
+                .body("status", equalTo("CANCELLED"));
+        EventLog.await("order-events", e -> "OrderCancelled".equals(e.path("type").asText())
+                && p.orderId().equals(e.path("orderId").asText()));
+        HoldTest.seatStatus(p.show(), 0, "SOLD");
+        EventLog.publishPaymentEvent(UUID.randomUUID().toString(), "PaymentRefunded", p.orderId(),
+                Map.of("paymentId", "pay-1", "amount", 100000, "providerReference", "ref-1"));
+        awaitStatus(p, "REFUNDED");
+        HoldTest.seatStatus(p.show(), 0, "AVAILABLE");
+
+        // a redelivered approval changes nothing: still REFUNDED, seats still on sale
+        EventLog.publishPaymentEvent(eventId, "PaymentApproved", p.orderId(),
+                Map.of("paymentId", "pay-1", "amount", 100000, "providerReference", "ref-1"));
+        String marker = UUID.randomUUID().toString();
+        Placed q = placeOrder("tok_approve");
+        EventLog.publishPaymentEvent(marker, "PaymentApproved", q.orderId(), Map.of("paymentId", "pay-2"));
+        awaitStatus(q, "CONFIRMED"); // events after the redelivery were applied, so the redelivery was too
+        assertEquals("REFUNDED", status(p));
+        HoldTest.seatStatus(p.show(), 0, "AVAILABLE");
+    }
+
+    @Test
+    void declinedPaymentFailsTheOrderAndReleasesTheSeats() {
+        Placed p = placeOrder("tok_decline");
+        EventLog.publishPaymentEvent(UUID.randomUUID().toString(), "PaymentFailed", p.orderId(),
+                Map.of("paymentId", "pay-3", "reason", "card declined"));
+        awaitStatus(p, "FAILED");
+        as(tokenOf(p.user())).get("/api/orders/" + p.orderId()).then().body("failureReason", equalTo("card declined"));
+        HoldTest.seatStatus(p.show(), 0, "AVAILABLE");
+        as(tokenOf(p.user())).post("/api/orders/" + p.orderId() + "/cancel").then().statusCode(409);
+    }
+
+    @Test
+    void anUnpaidOrderExpiresAndALatePaymentIsRefunded() throws Exception {
+        Placed p = placeOrder("tok_slow");
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("update booking_order set expires_at = now() - interval '1 second' where id = ?::uuid")) {
+            ps.setString(1, p.orderId());
+            ps.executeUpdate();
+        }
+        orders.expireOverdueOrders(100);
+        assertEquals("EXPIRED", status(p));
+        HoldTest.seatStatus(p.show(), 0, "AVAILABLE");
+        EventLog.await("booking-events", e -> "BookingAbandoned".equals(e.path("type").asText())
+                && p.orderId().equals(e.path("orderId").asText()));
+
+        EventLog.publishPaymentEvent(UUID.randomUUID().toString(), "PaymentApproved", p.orderId(),
+                Map.of("paymentId", "pay-4", "amount", 100000, "providerReference", "ref-4"));
+        JsonNode refund = EventLog.await("order-events", e -> "OrderCancelled".equals(e.path("type").asText())
+                && p.orderId().equals(e.path("orderId").asText()));
+        assertEquals(p.user(), refund.path("userId").asText());
+        assertEquals("EXPIRED", status(p));
+    }
+
+    @Test
+    void ordersAreVisibleToTheirOwnerOnlyAndNeedALiveHoldOfTheirOwn() {
+        Placed p = placeOrder("tok_approve");
+        as(tokenOf(fan())).get("/api/orders/" + p.orderId()).then().statusCode(404);
+        as(ADMIN).get("/api/orders/" + p.orderId()).then().statusCode(200);
+        as(tokenOf(p.user())).get("/api/orders").then().statusCode(200).body("orderId", equalTo(List.of(p.orderId())));
+
+        Show show = newShow(1, 2);
+        String owner = fan();
+        String holdId = hold(owner, show, show.seatIds().subList(0, 1)).then().statusCode(201).extract().path("holdId");
+        String thief = fan();
+        order(thief, show, holdId, "tok_approve").then().statusCode(404); // the thief is admitted, but the hold is not theirs
+        as(tokenOf(thief)).header("X-Admission-Token", AdmissionTestResource.token(owner, show.performanceId()))
+                .body(Map.of("holdId", holdId, "paymentToken", "tok_approve")).post("/api/orders").then().statusCode(403);
+        order(owner, show, UUID.randomUUID().toString(), "tok_approve").then().statusCode(404);
+        order(owner, show, holdId, "").then().statusCode(400).body("violations[0].field", equalTo("paymentToken"));
+    }
+
+    @Test
+    void theOutboxIsWrittenInTheSameTransaction() throws Exception {
+        Placed p = placeOrder("tok_approve");
+        await().atMost(Duration.ofSeconds(10)).until(() -> publishedOrderPlaced(p.orderId()) == 1);
+    }
+
+    int publishedOrderPlaced(String orderId) throws Exception {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "select count(*) from outbox_event where event_key = ? and event_type = 'OrderPlaced' and published_at is not null")) {
+            ps.setString(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}
