@@ -4,6 +4,7 @@ import dev.ticketing.testsupport.JwtTestResource;
 import dev.ticketing.testsupport.KafkaRoundTrip;
 import dev.ticketing.testsupport.KafkaTestResource;
 import dev.ticketing.testsupport.PostgresTestResource;
+import dev.ticketing.testsupport.RedisTestResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "booking"))
 @WithTestResource(JwtTestResource.class)
 @WithTestResource(AdmissionTestResource.class)
+@WithTestResource(value = RedisTestResource.class, initArgs = @ResourceArg(name = "db", value = "4"))
 class EnginesTest {
 
     @Inject

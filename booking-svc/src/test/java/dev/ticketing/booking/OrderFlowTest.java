@@ -3,6 +3,7 @@ package dev.ticketing.booking;
 import dev.ticketing.testsupport.JwtTestResource;
 import dev.ticketing.testsupport.KafkaTestResource;
 import dev.ticketing.testsupport.PostgresTestResource;
+import dev.ticketing.testsupport.RedisTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "booking"))
 @WithTestResource(JwtTestResource.class)
 @WithTestResource(AdmissionTestResource.class)
+@WithTestResource(value = RedisTestResource.class, initArgs = @ResourceArg(name = "db", value = "4"))
 class OrderFlowTest extends BookingTestBase {
 
     @Inject

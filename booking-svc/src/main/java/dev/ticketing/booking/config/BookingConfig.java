@@ -28,6 +28,14 @@ public interface BookingConfig {
 
     Outbox outbox();
 
+    SeatGate seatGate();
+
+    interface SeatGate {
+        /** How often the Redis seat gate of busy showtimes is rebuilt from PostgreSQL (read by the scheduler). */
+        @WithDefault("30s")
+        String reconcileInterval();
+    }
+
     interface Outbox {
         /** How often committed events are relayed to Kafka (read by the scheduler). */
         @WithDefault("0.2s")

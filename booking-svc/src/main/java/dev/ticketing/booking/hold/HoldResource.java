@@ -62,6 +62,11 @@ public class HoldResource {
         if (!malformed.isEmpty()) {
             throw new SeatsTakenException(List.of(), malformed);
         }
+        holds.validate(ids);
+        List<String> taken = holds.knownTaken(showtime, user.getSubject(), ids);
+        if (!taken.isEmpty()) {
+            throw new SeatsTakenException(taken, List.of());
+        }
         Hold hold = holds.hold(showtime, user.getSubject(), ids);
         return Response.status(201).entity(hold).build();
     }

@@ -15,6 +15,10 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -26,12 +30,15 @@ public class HoldService {
 
     private final AgroalDataSource db;
     private final BookingConfig config;
+    private final SeatGate gate;
+    private final Map<UUID, Showtime> showtimes = new ConcurrentHashMap<>();
     private final Counter holds;
     private final Counter conflicts;
 
-    public HoldService(AgroalDataSource db, BookingConfig config, MeterRegistry metrics) {
+    public HoldService(AgroalDataSource db, BookingConfig config, SeatGate gate, MeterRegistry metrics) {
         this.db = db;
         this.config = config;
+        this.gate = gate;
         this.holds = metrics.counter("booking.holds", "result", "held");
         this.conflicts = metrics.counter("booking.holds", "result", "conflict");
     }
@@ -45,17 +52,55 @@ public class HoldService {
     public record Hold(String holdId, String showtimeId, List<HeldSeat> seats, long amount, OffsetDateTime expiresAt) {
     }
 
+    /**
+     * A showtime and its performance. Cached: the pair never changes, and the hot refusal path must not touch the
+     * database (a deleted performance is still refused inside the hold transaction).
+     */
     public Optional<Showtime> showtime(UUID showtimeId) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     select t.performance_id from showtime t join performance p on p.id = t.performance_id
-                     where t.id = ? and p.deleted_at is null""")) {
+        Showtime cached = showtimes.get(showtimeId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<Showtime> loaded = loadShowtime(showtimeId);
+        loaded.ifPresent(s -> {
+            if (showtimes.size() > 100_000) {
+                showtimes.clear();
+            }
+            showtimes.put(showtimeId, s);
+        });
+        return loaded;
+    }
+
+    public void validate(List<UUID> requested) {
+        if (new LinkedHashSet<>(requested).size() != requested.size()) {
+            throw ProblemException.badRequest("seatIds contains the same seat twice");
+        }
+        if (requested.size() > config.maxSeatsPerHold()) {
+            throw ProblemException.badRequest("at most " + config.maxSeatsPerHold() + " seats per hold");
+        }
+    }
+
+    /** Seats the availability gate already knows someone else has: refused without a database transaction. */
+    public List<String> knownTaken(Showtime showtime, String userId, List<UUID> seatIds) {
+        return gate.taken(showtime.id().toString(), userId, seatIds.stream().map(UUID::toString).toList());
+    }
+
+    private Optional<Showtime> loadShowtime(UUID showtimeId) {
+        try (Connection c = db.getConnection()) {
+            return loadShowtime(c, showtimeId);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Optional<Showtime> loadShowtime(Connection c, UUID showtimeId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select t.performance_id from showtime t join performance p on p.id = t.performance_id
+                where t.id = ? and p.deleted_at is null""")) {
             ps.setObject(1, showtimeId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new Showtime(showtimeId, rs.getString(1))) : Optional.empty();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -65,16 +110,14 @@ public class HoldService {
      */
     @Transactional
     public Hold hold(Showtime showtime, String userId, List<UUID> requested) {
+        validate(requested);
         LinkedHashSet<UUID> seatIds = new LinkedHashSet<>(requested);
-        if (seatIds.size() != requested.size()) {
-            throw ProblemException.badRequest("seatIds contains the same seat twice");
-        }
-        if (seatIds.size() > config.maxSeatsPerHold()) {
-            throw ProblemException.badRequest("at most " + config.maxSeatsPerHold() + " seats per hold");
-        }
         UUID holdId = UUID.randomUUID();
         OffsetDateTime expiresAt = OffsetDateTime.now(ZoneOffset.UTC).plus(config.holdTtl()).withNano(0);
         try (Connection c = db.getConnection()) {
+            if (loadShowtime(c, showtime.id()).isEmpty()) {
+                throw ProblemException.notFound("showtime " + showtime.id());
+            }
             releasePreviousHold(c, userId, showtime.id());
             try (PreparedStatement ps = c.prepareStatement("""
                     insert into seat_hold (id, showtime_id, performance_id, user_id, seat_count, status, expires_at)
@@ -119,9 +162,14 @@ public class HoldService {
                 conflicts.increment();
                 List<String> missing = seatIds.stream().map(UUID::toString)
                         .filter(id -> held.stream().noneMatch(h -> h.id().equals(id))).toList();
+                List<String> unknown = unknownSeats(c, showtime.id(), missing);
+                gate.markTaken(showtime.id().toString(), takenUntil(c, missing));
                 // Throwing rolls the whole transaction back: the seats we did get are not kept (all or nothing).
-                throw new SeatsTakenException(missing, unknownSeats(c, showtime.id(), missing));
+                throw new SeatsTakenException(missing, unknown);
             }
+            long until = expiresAt.toInstant().toEpochMilli();
+            gate.markTakenAfterCommit(showtime.id().toString(), userId,
+                    held.stream().collect(Collectors.toMap(HeldSeat::id, h -> until)));
             holds.increment();
             long amount = held.stream().mapToLong(HeldSeat::price).sum();
             held.sort(java.util.Comparator.comparing(HeldSeat::section).thenComparing(HeldSeat::row)
@@ -167,16 +215,88 @@ public class HoldService {
     }
 
     /** Seats still HELD by these holds (not yet part of an order) go back on sale. */
-    public static int freeSeatsOfHolds(Connection c, List<UUID> holdIds) throws SQLException {
+    public int freeSeatsOfHolds(Connection c, List<UUID> holdIds) throws SQLException {
         if (holdIds.isEmpty()) {
             return 0;
         }
         try (PreparedStatement ps = c.prepareStatement("""
                 update seat set status = 'AVAILABLE', hold_id = null, held_until = null
-                where hold_id = any(?) and status = 'HELD' and order_id is null""")) {
+                where hold_id = any(?) and status = 'HELD' and order_id is null
+                returning id, showtime_id""")) {
             ps.setArray(1, c.createArrayOf("uuid", holdIds.toArray()));
-            return ps.executeUpdate();
+            return releaseInGate(ps.executeQuery());
         }
+    }
+
+    /** Reads (seat id, showtime id) rows of seats just put back on sale and opens them in the gate after commit. */
+    public int releaseInGate(ResultSet rs) throws SQLException {
+        Map<String, List<String>> byShowtime = new HashMap<>();
+        int n = 0;
+        try (rs) {
+            while (rs.next()) {
+                byShowtime.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getString(1));
+                n++;
+            }
+        }
+        byShowtime.forEach(gate::releaseAfterCommit);
+        return n;
+    }
+
+    /**
+     * Rewrites the gate of every showtime with recent activity from the database, healing any gate update that was
+     * lost (Redis restart, a pod dying between commit and gate write). Returns how many showtimes were rebuilt.
+     */
+    public int reconcileGate(java.time.Duration activityWindow) {
+        try (Connection c = db.getConnection()) {
+            List<UUID> active = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select showtime_id from seat_hold where created_at > now() - ?::interval
+                    union select showtime_id from booking_order where updated_at > now() - ?::interval""")) {
+                String window = activityWindow.toSeconds() + " seconds";
+                ps.setString(1, window);
+                ps.setString(2, window);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        active.add(rs.getObject(1, UUID.class));
+                    }
+                }
+            }
+            for (UUID showtime : active) {
+                Map<String, Long> taken = new HashMap<>();
+                try (PreparedStatement ps = c.prepareStatement("""
+                        select id, status, held_until from seat where showtime_id = ?
+                          and (status = 'SOLD' or (status = 'HELD' and held_until > now()))""")) {
+                    ps.setObject(1, showtime);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            taken.put(rs.getString(1), "SOLD".equals(rs.getString(2)) ? Long.MAX_VALUE
+                                    : rs.getObject(3, OffsetDateTime.class).toInstant().toEpochMilli());
+                        }
+                    }
+                }
+                gate.replace(showtime.toString(), taken);
+            }
+            return active.size();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the database says about seats someone else has: until when they are taken (sold = forever). */
+    private static Map<String, Long> takenUntil(Connection c, List<String> seatIds) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select id, status, held_until from seat where id = any(?)
+                  and (status = 'SOLD' or (status = 'HELD' and held_until > now()))""")) {
+            ps.setArray(1, c.createArrayOf("uuid", seatIds.stream().map(UUID::fromString).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), "SOLD".equals(rs.getString(2)) ? Long.MAX_VALUE
+                            : rs.getObject(3, OffsetDateTime.class).toInstant().toEpochMilli());
+                }
+            }
+        }
+        return out;
     }
 
     private static List<String> unknownSeats(Connection c, UUID showtimeId, List<String> candidates) throws SQLException {

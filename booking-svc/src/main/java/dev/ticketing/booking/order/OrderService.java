@@ -2,6 +2,7 @@ package dev.ticketing.booking.order;
 
 import dev.ticketing.booking.config.BookingConfig;
 import dev.ticketing.booking.hold.HoldService;
+import dev.ticketing.booking.hold.SeatGate;
 import dev.ticketing.booking.outbox.Events;
 import dev.ticketing.booking.outbox.Outbox;
 import dev.ticketing.booking.outbox.Topics;
@@ -35,12 +36,17 @@ public class OrderService {
 
     private final AgroalDataSource db;
     private final Outbox outbox;
+    private final HoldService holds;
+    private final SeatGate gate;
     private final BookingConfig config;
     private final MeterRegistry metrics;
 
-    public OrderService(AgroalDataSource db, Outbox outbox, BookingConfig config, MeterRegistry metrics) {
+    public OrderService(AgroalDataSource db, Outbox outbox, HoldService holds, SeatGate gate, BookingConfig config,
+                        MeterRegistry metrics) {
         this.db = db;
         this.outbox = outbox;
+        this.holds = holds;
+        this.gate = gate;
         this.config = config;
         this.metrics = metrics;
     }
@@ -101,6 +107,9 @@ public class OrderService {
                 throw new ProblemException(409, "Hold Expired", "hold " + holdId + " no longer has all its seats; hold them again");
             }
             exec(c, "update seat_hold set status = 'ORDERED' where id = ?", holdId);
+            long until = expiresAt.toInstant().toEpochMilli();
+            gate.markTakenAfterCommit(hold.showtimeId().toString(),
+                    seatIds.stream().collect(java.util.stream.Collectors.toMap(s -> s, s -> until)));
             try (PreparedStatement ps = c.prepareStatement("""
                     insert into booking_order (id, hold_id, user_id, performance_id, showtime_id, amount, status, expires_at)
                     values (?, ?, ?, ?, ?, ?, 'PENDING', ?)""")) {
@@ -193,7 +202,22 @@ public class OrderService {
             n = ps.executeUpdate();
         }
         if (n == 1) {
-            exec(c, "update seat set status = 'SOLD', hold_id = null, held_until = null where order_id = ?", orderId);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    update seat set status = 'SOLD', hold_id = null, held_until = null where order_id = ?
+                    returning id, showtime_id""")) {
+                ps.setObject(1, orderId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    java.util.Map<String, Long> sold = new java.util.HashMap<>();
+                    String showtime = null;
+                    while (rs.next()) {
+                        sold.put(rs.getString(1), Long.MAX_VALUE);
+                        showtime = rs.getString(2);
+                    }
+                    if (showtime != null) {
+                        gate.markTakenAfterCommit(showtime, sold);
+                    }
+                }
+            }
             finished(c, orderId, "BookingCompleted");
             metrics.counter("booking.orders", "status", "CONFIRMED").increment();
             return;
@@ -276,7 +300,7 @@ public class OrderService {
                     }
                 }
             }
-            HoldService.freeSeatsOfHolds(c, holds);
+            this.holds.freeSeatsOfHolds(c, holds);
             for (String[] u : users) {
                 outbox.append(Topics.BOOKING_EVENTS, u[1], "BookingAbandoned", new Events.BookingFinished(u[0], u[1], null));
             }
@@ -287,8 +311,12 @@ public class OrderService {
     }
 
     private void releaseSeatsOfOrder(Connection c, UUID orderId) throws SQLException {
-        exec(c, "update seat set status = 'AVAILABLE', hold_id = null, order_id = null, held_until = null where order_id = ?",
-                orderId);
+        try (PreparedStatement ps = c.prepareStatement("""
+                update seat set status = 'AVAILABLE', hold_id = null, order_id = null, held_until = null
+                where order_id = ? returning id, showtime_id""")) {
+            ps.setObject(1, orderId);
+            holds.releaseInGate(ps.executeQuery());
+        }
     }
 
     private void finished(Connection c, UUID orderId, String type) throws SQLException {
