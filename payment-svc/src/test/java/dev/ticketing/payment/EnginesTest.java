@@ -1,5 +1,7 @@
 package dev.ticketing.payment;
 
+import dev.ticketing.payment.support.SandboxTestResource;
+import dev.ticketing.testsupport.JwtTestResource;
 import dev.ticketing.testsupport.KafkaRoundTrip;
 import dev.ticketing.testsupport.KafkaTestResource;
 import dev.ticketing.testsupport.PostgresTestResource;
@@ -23,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "payment"))
+@WithTestResource(JwtTestResource.class)
+@WithTestResource(SandboxTestResource.class)
 class EnginesTest {
 
     @Inject
@@ -32,12 +36,12 @@ class EnginesTest {
     String bootstrap;
 
     @Test
-    void flywayMigratedTheOutbox() throws Exception {
+    void flywayMigratedTheOutboxAndPayments() throws Exception {
         try (Connection c = dataSource.getConnection();
              ResultSet rs = c.createStatement().executeQuery(
-                     "select count(*) from information_schema.tables where table_name in ('outbox_event', 'processed_event')")) {
+                     "select count(*) from information_schema.tables where table_name in ('outbox_event', 'processed_event', 'payment')")) {
             rs.next();
-            assertEquals(2, rs.getInt(1));
+            assertEquals(3, rs.getInt(1));
             try (ResultSet db = c.createStatement().executeQuery("select current_database()")) {
                 db.next();
                 assertTrue(db.getString(1).endsWith("_test"), "tests must never use the stack's database");

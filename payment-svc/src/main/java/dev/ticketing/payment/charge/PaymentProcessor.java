@@ -1,0 +1,236 @@
+package dev.ticketing.payment.charge;
+
+import dev.ticketing.payment.config.PaymentConfig;
+import dev.ticketing.payment.provider.CancelRequest;
+import dev.ticketing.payment.provider.ConfirmRequest;
+import dev.ticketing.payment.provider.ProviderRejectedException;
+import dev.ticketing.payment.provider.ProviderUnavailableException;
+import dev.ticketing.payment.provider.TossPayment;
+import dev.ticketing.payment.provider.TossPaymentsGateway;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Drives one payment one step: claims it (only one worker at a time), talks to the provider, records the outcome.
+ * The rules that keep money safe:
+ * <ul>
+ *   <li>every request for a payment carries the same Idempotency-Key (derived from the payment id), so a repeat
+ *       can never become a second charge;</li>
+ *   <li>when an earlier attempt may have reached the provider (timeout, crash, 5xx), the provider is asked for the
+ *       payment's status first, and a new confirm is sent only if the provider has no record of the order;</li>
+ *   <li>an unknown outcome is never guessed: the payment stays PROCESSING and is asked about again later.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class PaymentProcessor {
+
+    static final String ALREADY_PROCESSED = "ALREADY_PROCESSED_PAYMENT";
+    static final String ALREADY_CANCELED = "ALREADY_CANCELED_PAYMENT";
+
+    private final PaymentStore store;
+    private final TossPaymentsGateway provider;
+    private final PaymentConfig.Processing config;
+    private final MeterRegistry metrics;
+    private final Timer confirmLatency;
+
+    public PaymentProcessor(PaymentStore store, TossPaymentsGateway provider, PaymentConfig config,
+                            MeterRegistry metrics) {
+        this.store = store;
+        this.provider = provider;
+        this.config = config.processing();
+        this.metrics = metrics;
+        this.confirmLatency = Timer.builder("payment.provider.confirm")
+                .description("Provider confirm calls, including retries").publishPercentiles(0.5, 0.99)
+                .register(metrics);
+    }
+
+    /** What the provider said about a payment, when asked. */
+    sealed interface Outcome {
+        record Approved(String paymentKey) implements Outcome {
+        }
+
+        record Declined(String code, String message) implements Outcome {
+        }
+
+        record Cancelled() implements Outcome {
+        }
+
+        /** Known to the provider but not settled yet. */
+        record InProgress() implements Outcome {
+        }
+
+        /** The provider has no record of the order: it never captured it. */
+        record NotFound() implements Outcome {
+        }
+
+        /** Could not find out. */
+        record Unknown(String why) implements Outcome {
+        }
+    }
+
+    /** Idempotency keys: stable per payment and per step, whatever the number of attempts or replicas. */
+    static String captureKey(UUID paymentId) {
+        return "payment-" + paymentId;
+    }
+
+    static String refundKey(UUID paymentId) {
+        return "refund-" + paymentId;
+    }
+
+    public void process(UUID paymentId) {
+        Optional<Payment> claimed = store.claim(paymentId, config.lease());
+        if (claimed.isEmpty()) {
+            return;
+        }
+        Payment p = claimed.get();
+        try {
+            if (p.status == PaymentStatus.PROCESSING) {
+                capture(p);
+            } else if (p.status == PaymentStatus.REFUNDING) {
+                refund(p);
+            }
+        } catch (RuntimeException e) {
+            // Whatever broke, the lease expires and the recovery job tries again: log, never lose the payment.
+            Log.errorf(e, "payment %s (order %s) attempt %d failed unexpectedly", p.id, p.orderId, p.attempts);
+            store.retryLater(p.id, backoff(p.attempts));
+        }
+    }
+
+    private void capture(Payment p) {
+        if (p.cancelRequested && p.attempts == 1) {
+            // Cancelled before we ever contacted the provider: nothing to charge, nothing to refund.
+            store.fail(p.id, "ORDER_CANCELLED", "the order was cancelled before it was charged");
+            count("cancelled-before-charge");
+            return;
+        }
+        if (p.attempts > 1) {
+            Outcome known = statusByOrder(p.orderId);
+            if (!(known instanceof Outcome.NotFound)) {
+                settleCapture(p, known);
+                return;
+            }
+        }
+        Outcome outcome;
+        Timer.Sample sample = Timer.start(metrics);
+        try {
+            TossPayment r = provider.confirm(captureKey(p.id), new ConfirmRequest(p.paymentToken, p.orderId, p.amount));
+            outcome = r.isDone() ? new Outcome.Approved(r.paymentKey()) : statusByOrder(p.orderId);
+        } catch (ProviderRejectedException e) {
+            outcome = ALREADY_PROCESSED.equals(e.code()) ? statusByOrder(p.orderId)
+                    : new Outcome.Declined(e.code(), e.providerMessage());
+        } catch (TimeoutException | ProviderUnavailableException | CircuitBreakerOpenException e) {
+            Log.infof("confirm of order %s has no answer (%s): asking the provider for its status",
+                    p.orderId, e.getClass().getSimpleName());
+            outcome = statusByOrder(p.orderId);
+        } finally {
+            sample.stop(confirmLatency);
+        }
+        settleCapture(p, outcome);
+    }
+
+    private void settleCapture(Payment p, Outcome outcome) {
+        if (outcome instanceof Outcome.Approved a) {
+            boolean refundNow = store.approve(p.id, a.paymentKey());
+            count("approved");
+            if (refundNow) {
+                process(p.id);
+            }
+        } else if (outcome instanceof Outcome.Declined d) {
+            store.fail(p.id, d.code(), d.message());
+            count("declined");
+        } else if (outcome instanceof Outcome.Cancelled) {
+            store.fail(p.id, "PROVIDER_CANCELED", "the provider reports the payment as cancelled");
+            count("declined");
+        } else if (outcome instanceof Outcome.NotFound && p.attempts >= config.maxAttempts()) {
+            // The provider never recorded this order after all our attempts: safe to give up, nothing was charged.
+            store.fail(p.id, "PROVIDER_UNAVAILABLE", "the payment provider did not answer; nothing was charged");
+            count("unavailable");
+        } else {
+            store.retryLater(p.id, backoff(p.attempts));
+        }
+    }
+
+    private void refund(Payment p) {
+        String reason = p.cancelReason == null || p.cancelReason.isBlank() ? "order cancelled" : p.cancelReason;
+        if (p.attempts > 1) {
+            Outcome known = statusByPaymentKey(p.providerReference);
+            if (known instanceof Outcome.Cancelled) {
+                store.refunded(p.id);
+                count("refunded");
+                return;
+            }
+            if (known instanceof Outcome.Unknown) {
+                store.retryLater(p.id, backoff(p.attempts));
+                return;
+            }
+        }
+        try {
+            provider.cancel(p.providerReference, refundKey(p.id), new CancelRequest(reason));
+            store.refunded(p.id);
+            count("refunded");
+        } catch (ProviderRejectedException e) {
+            if (ALREADY_CANCELED.equals(e.code())) {
+                store.refunded(p.id);
+                count("refunded");
+            } else {
+                Log.errorf("refund of order %s refused by the provider: %s", p.orderId, e.getMessage());
+                store.refundFailed(p.id, e.code(), e.providerMessage());
+                count("refund-failed");
+            }
+        } catch (TimeoutException | ProviderUnavailableException | CircuitBreakerOpenException e) {
+            if (statusByPaymentKey(p.providerReference) instanceof Outcome.Cancelled) {
+                store.refunded(p.id);
+                count("refunded");
+            } else {
+                store.retryLater(p.id, backoff(p.attempts));
+            }
+        }
+    }
+
+    private Outcome statusByOrder(String orderId) {
+        try {
+            return provider.findByOrderId(orderId).map(PaymentProcessor::outcomeOf).orElse(new Outcome.NotFound());
+        } catch (RuntimeException e) {
+            return new Outcome.Unknown(e.toString());
+        }
+    }
+
+    private Outcome statusByPaymentKey(String paymentKey) {
+        try {
+            return provider.findByPaymentKey(paymentKey).map(PaymentProcessor::outcomeOf).orElse(new Outcome.NotFound());
+        } catch (RuntimeException e) {
+            return new Outcome.Unknown(e.toString());
+        }
+    }
+
+    private static Outcome outcomeOf(TossPayment p) {
+        if (p.isDone()) {
+            return new Outcome.Approved(p.paymentKey());
+        }
+        if (p.isCanceled()) {
+            return new Outcome.Cancelled();
+        }
+        if (p.isAborted()) {
+            return p.failure() == null ? new Outcome.Declined(p.status(), null)
+                    : new Outcome.Declined(p.failure().code(), p.failure().message());
+        }
+        return new Outcome.InProgress();
+    }
+
+    private Duration backoff(int attempts) {
+        Duration d = config.retryDelay().multipliedBy(Math.max(1, attempts));
+        return d.compareTo(config.maxRetryDelay()) > 0 ? config.maxRetryDelay() : d;
+    }
+
+    private void count(String outcome) {
+        metrics.counter("payment.outcomes", "outcome", outcome).increment();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.ticketing.payment.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Typed settings of payment-svc ({@code payment.*} in application.properties). */
+@ConfigMapping(prefix = "payment")
+public interface PaymentConfig {
+
+    Provider provider();
+
+    Processing processing();
+
+    Outbox outbox();
+
+    interface Provider {
+        /** The provider's secret key; sent as HTTP Basic user name with an empty password (Toss convention). */
+        String secretKey();
+    }
+
+    interface Processing {
+        /** How long a claimed payment belongs to one worker; must exceed the longest provider call with retries. */
+        @WithDefault("60s")
+        Duration lease();
+
+        /** Wait before asking again when the outcome is not known yet (grows linearly with the attempts). */
+        @WithDefault("5s")
+        Duration retryDelay();
+
+        @WithDefault("5m")
+        Duration maxRetryDelay();
+
+        /** Attempts after which a payment the provider never saw is given up as failed. */
+        @WithDefault("5")
+        int maxAttempts();
+
+        /** How often the recovery job looks for payments due for another attempt. */
+        @WithDefault("5s")
+        String recoveryInterval();
+
+        @WithDefault("100")
+        int recoveryBatchSize();
+
+        /** Payments talked to the provider about in parallel. */
+        @WithDefault("16")
+        int workers();
+    }
+
+    interface Outbox {
+        @WithDefault("1s")
+        String relayInterval();
+
+        @WithDefault("200")
+        int batchSize();
+
+        @WithDefault("30s")
+        Duration sendTimeout();
+
+        /** Published outbox rows and processed event ids older than this are purged. */
+        @WithDefault("P14D")
+        Duration retention();
+    }
+}
