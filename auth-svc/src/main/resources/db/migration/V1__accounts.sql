@@ -21,10 +21,15 @@ create table refresh_token (
     created_at  timestamptz not null default now()
 );
 create index refresh_token_family on refresh_token (family_id);
+create index refresh_token_expiry on refresh_token (expires_at);
 
--- Failed login attempts per key ("account:<email>" or "ip:<addr>") in a sliding window, shared by every pod.
-create table login_failure (
-    key          text        not null,
-    failed_at    timestamptz not null default now()
+-- Failed-login budget per key ("account:<email>" or "ip:<address>"), shared by every pod: a fixed window that
+-- starts at the first attempt counted. `pending` = account attempts whose password check is in flight; they hold
+-- budget until they resolve, so a burst of parallel guesses cannot overshoot the limit.
+create table login_throttle (
+    key          text        primary key,
+    failures     integer     not null default 0,
+    pending      integer     not null default 0,
+    window_start timestamptz not null
 );
-create index login_failure_key_time on login_failure (key, failed_at);
+create index login_throttle_window on login_throttle (window_start);

@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** auth-svc owns PostgreSQL: Flyway has migrated its own test database and readiness reflects it. */
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "auth"))
+@WithTestResource(RetiredSigningKeyResource.class)
 class EnginesTest {
 
     @Inject
@@ -39,7 +40,8 @@ class EnginesTest {
                 assertTrue(db.getString(1).endsWith("_test"), "tests must never use the stack's database");
             }
         }
-        assertTrue(tables.containsAll(List.of("account", "refresh_token", "flyway_schema_history")), tables.toString());
+        assertTrue(tables.containsAll(List.of("account", "refresh_token", "login_throttle", "flyway_schema_history")),
+                tables.toString());
     }
 
     @Test

@@ -1,0 +1,64 @@
+package dev.ticketing.auth.account;
+
+import com.password4j.Argon2Function;
+import com.password4j.Password;
+import com.password4j.types.Argon2;
+import dev.ticketing.auth.config.AuthConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+
+/** Argon2id password hashes in the PHC string format ($argon2id$v=19$m=..,t=..,p=..$salt$hash). */
+@ApplicationScoped
+public class PasswordHasher {
+
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+
+    private final Argon2Function argon2;
+    /**
+     * Each Argon2 run holds memoryKib of RAM and a core; a login spike would otherwise run one per worker thread.
+     * Extra requests wait their turn instead of exhausting memory.
+     */
+    private final Semaphore slots;
+    /** Checked when the email is unknown, so a miss costs the same time as a wrong password. */
+    private final String decoyHash;
+
+    public PasswordHasher(AuthConfig config) {
+        AuthConfig.Password p = config.password();
+        this.argon2 = Argon2Function.getInstance(p.memoryKib(), p.iterations(), p.parallelism(), HASH_BYTES, Argon2.ID);
+        this.slots = new Semaphore(p.maxConcurrent().orElse(2 * Runtime.getRuntime().availableProcessors()), true);
+        this.decoyHash = hash("decoy password that matches no account");
+    }
+
+    public String hash(String password) {
+        return limited(() -> Password.hash(password).addRandomSalt(SALT_BYTES).with(argon2).getResult());
+    }
+
+    /** Parameters come from the stored hash, so hashes made under an older cost setting still verify. */
+    public boolean matches(String password, String storedHash) {
+        return limited(() -> {
+            try {
+                return Password.check(password, storedHash).with(Argon2Function.getInstanceFromHash(storedHash));
+            } catch (RuntimeException malformedHash) {
+                return false;
+            }
+        });
+    }
+
+    private <T> T limited(Supplier<T> work) {
+        slots.acquireUninterruptibly();
+        try {
+            return work.get();
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** Burns the same work as {@link #matches} for an unknown account; always false. */
+    public boolean decoyCheck(String password) {
+        matches(password, decoyHash);
+        return false;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.ticketing.auth.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Typed view of {@code ticketing.auth.*} (see application.properties for the environment variables behind it). */
+@ConfigMapping(prefix = "ticketing.auth")
+public interface AuthConfig {
+
+    /** {@code iss} of every access token; other services verify it. */
+    String issuer();
+
+    /** {@code aud} of every access token. */
+    String audience();
+
+    /** Access-token lifetime; short, because access tokens cannot be revoked. */
+    @WithDefault("PT15M")
+    Duration accessTokenTtl();
+
+    /** Refresh-token lifetime, renewed on each rotation. */
+    @WithDefault("P14D")
+    Duration refreshTokenTtl();
+
+    /** Tolerated clock difference when verifying {@code exp}/{@code iat}, in seconds. */
+    @WithDefault("30")
+    int clockSkewSeconds();
+
+    Signing signing();
+
+    Password password();
+
+    Throttle throttle();
+
+    Admin admin();
+
+    Verify verify();
+
+    interface Signing {
+        /** PKCS#8 PEM file of the active RSA private key (a mounted secret in prod). */
+        Optional<Path> privateKeyFile();
+
+        /**
+         * PEM public keys of retired signing keys. They stay in the JWKS (and keep verifying) until every token
+         * signed with them has expired: one access-token lifetime after the rotation.
+         */
+        Optional<List<Path>> previousPublicKeyFiles();
+
+        /**
+         * dev/test only: when no private key file is configured, keep a generated key in this directory (created at
+         * first start, reused afterwards). Unset in prod, where a missing key is a start-up error.
+         */
+        Optional<Path> generatedKeyDir();
+    }
+
+    /** Argon2id cost; defaults follow the OWASP password storage minimum (19 MiB, 2 passes, 1 lane). */
+    interface Password {
+        @WithDefault("19456")
+        int memoryKib();
+
+        @WithDefault("2")
+        int iterations();
+
+        @WithDefault("1")
+        int parallelism();
+
+        /** Hashes computed at once (default 2 × cores); the rest wait. */
+        OptionalInt maxConcurrent();
+    }
+
+    interface Throttle {
+        /** Failed logins allowed per account (email) in one window before 429. */
+        @WithDefault("5")
+        int accountMaxFailures();
+
+        @WithDefault("PT15M")
+        Duration accountWindow();
+
+        /** Failed logins allowed per client address in one window; high, because fans share NAT addresses. */
+        @WithDefault("100")
+        int ipMaxFailures();
+
+        @WithDefault("PT10M")
+        Duration ipWindow();
+
+        /**
+         * How long an attempt waits when the account's budget is held only by password checks still in flight
+         * (one account logging in on several devices at once) before it is refused.
+         */
+        @WithDefault("PT3S")
+        Duration pendingWait();
+    }
+
+    /** Optional bootstrap admin ({@code TICKETING_ADMIN_EMAIL} / {@code TICKETING_ADMIN_PASSWORD}). */
+    interface Admin {
+        Optional<String> email();
+
+        Optional<String> password();
+
+        @WithDefault("Administrator")
+        String name();
+    }
+
+    interface Verify {
+        /**
+         * Original-request paths (regular expression, whole path) whose token may come from the {@code access_token}
+         * query parameter: browsers cannot set headers on a WebSocket, and only the WebSocket route gets this.
+         */
+        @WithDefault("/api/queues/[^/]+/ws")
+        String queryTokenPath();
+    }
+}

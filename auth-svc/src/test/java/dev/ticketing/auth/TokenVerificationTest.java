@@ -1,0 +1,232 @@
+package dev.ticketing.auth;
+
+import dev.ticketing.auth.token.SigningKeys;
+import dev.ticketing.testsupport.PostgresTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The ingress verify endpoint, /me (smallrye-jwt), JWKS and every way a token can be forged or stale. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, initArgs = @ResourceArg(name = "database", value = "auth"))
+@WithTestResource(RetiredSigningKeyResource.class)
+class TokenVerificationTest {
+
+    @Inject
+    SigningKeys keys;
+
+    String email;
+    String userId;
+    String accessToken;
+
+    @BeforeEach
+    void fan() {
+        email = Fans.signedUpFan();
+        accessToken = Fans.login(email, Fans.PASSWORD).path("accessToken");
+        userId = Fans.claims(accessToken).get("sub").asText();
+    }
+
+    private JwtClaimsBuilder claims() {
+        Instant now = Instant.now();
+        return Jwt.issuer("https://auth.ticketing.local").audience("ticketing-api").subject(userId).upn(email)
+                .groups(Set.of("user")).issuedAt(now).expiresAt(now.plusSeconds(900))
+                .claim("jti", UUID.randomUUID().toString());
+    }
+
+    private String signWithOurKey(JwtClaimsBuilder claims) {
+        return claims.jws().keyId(keys.signingKid()).algorithm(SignatureAlgorithm.RS256).sign(keys.signingKey());
+    }
+
+    private static Response verify(String authorization) {
+        return authorization == null ? given().get("/api/auth/verify")
+                : given().header("Authorization", authorization).get("/api/auth/verify");
+    }
+
+    private static void denied(Response r) {
+        r.then().statusCode(401).header("WWW-Authenticate", "Bearer").header("X-User-Id", nullValue());
+    }
+
+    @Test
+    void aValidTokenIsAllowedWithTheUserInHeaders() {
+        verify("Bearer " + accessToken).then().statusCode(200)
+                .header("X-User-Id", userId)
+                .header("X-User-Roles", "user");
+        // Scheme is case-insensitive (RFC 7235).
+        verify("bearer " + accessToken).then().statusCode(200);
+    }
+
+    @Test
+    void adminRolesAreForwardedCommaSeparated() {
+        String admin = Fans.login("admin@ticketing.test", "admin-test-password").path("accessToken");
+        verify("Bearer " + admin).then().statusCode(200).header("X-User-Roles", "admin,user");
+    }
+
+    @Test
+    void missingOrNonBearerCredentialsAre401() {
+        denied(verify(null));
+        denied(verify("Bearer "));
+        denied(verify("Basic " + Base64.getEncoder().encodeToString((email + ":" + Fans.PASSWORD).getBytes())));
+        denied(verify("Bearer not-a-jwt"));
+    }
+
+    @Test
+    void aTamperedPayloadBreaksTheSignature() {
+        String[] parts = accessToken.split("\\.");
+        String forgedPayload = Fans.b64(Fans.claims(accessToken).toString()
+                .replace("\"groups\":[\"user\"]", "\"groups\":[\"admin\",\"user\"]"));
+        String forged = parts[0] + "." + forgedPayload + "." + parts[2];
+        denied(verify("Bearer " + forged));
+        given().auth().oauth2(forged).get("/api/auth/me").then().statusCode(401);
+    }
+
+    @Test
+    void algNoneIsRefused() {
+        String payload = Fans.b64(Fans.claims(accessToken).toString());
+        for (String header : List.of("{\"alg\":\"none\",\"typ\":\"JWT\"}",
+                "{\"alg\":\"none\",\"kid\":\"" + keys.signingKid() + "\"}")) {
+            String unsigned = Fans.b64(header) + "." + payload + ".";
+            denied(verify("Bearer " + unsigned));
+            given().auth().oauth2(unsigned).get("/api/auth/me").then().statusCode(401);
+        }
+    }
+
+    @Test
+    void hs256SignedWithThePublicKeyIsRefused() {
+        // The classic algorithm-confusion forgery: HMAC keyed with the (public) RSA key bytes.
+        String publicKeyAsSecret = Base64.getEncoder().encodeToString(
+                given().get("/api/auth/jwks").asString().getBytes(StandardCharsets.UTF_8));
+        String forged = claims().jws().keyId(keys.signingKid()).algorithm(SignatureAlgorithm.HS256)
+                .signWithSecret(publicKeyAsSecret + publicKeyAsSecret);
+        denied(verify("Bearer " + forged));
+    }
+
+    @Test
+    void aForeignKeyIsRefusedEvenWithOurKid() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        PrivateKey foreign = g.generateKeyPair().getPrivate();
+        String forged = claims().jws().keyId(keys.signingKid()).algorithm(SignatureAlgorithm.RS256).sign(foreign);
+        denied(verify("Bearer " + forged));
+        given().auth().oauth2(forged).get("/api/auth/me").then().statusCode(401);
+    }
+
+    @Test
+    void expiredTokensAreRefusedBeyondTheClockSkew() {
+        Instant past = Instant.now().minusSeconds(3600);
+        String expired = signWithOurKey(claims().issuedAt(past).expiresAt(past.plusSeconds(900)));
+        denied(verify("Bearer " + expired));
+        given().auth().oauth2(expired).get("/api/auth/me").then().statusCode(401)
+                .contentType("application/problem+json").body("status", equalTo(401));
+    }
+
+    @Test
+    void wrongIssuerOrAudienceIsRefused() {
+        String wrongIssuer = signWithOurKey(claims().issuer("https://evil.example"));
+        String wrongAudience = signWithOurKey(claims().audience("another-api"));
+        for (String token : List.of(wrongIssuer, wrongAudience)) {
+            denied(verify("Bearer " + token));
+            given().auth().oauth2(token).get("/api/auth/me").then().statusCode(401);
+        }
+        // The same claims with the right iss and aud pass: the refusals above are about iss/aud only.
+        verify("Bearer " + signWithOurKey(claims())).then().statusCode(200).header("X-User-Id", userId);
+    }
+
+    @Test
+    void theWebSocketRouteMayCarryTheTokenInItsQueryString() {
+        String q = URLEncoder.encode(accessToken, StandardCharsets.UTF_8);
+        given().header("X-Original-URI", "/api/queues/perf-42/ws?lang=ko&access_token=" + q)
+                .get("/api/auth/verify").then().statusCode(200).header("X-User-Id", userId);
+        // Any other route: the query string is ignored.
+        denied(given().header("X-Original-URI", "/api/orders?access_token=" + q).get("/api/auth/verify"));
+        denied(given().header("X-Original-URI", "/api/queues/perf-42/entries?access_token=" + q)
+                .get("/api/auth/verify"));
+        denied(given().header("X-Original-URI", "/api/queues/perf-42/ws/../../../orders?access_token=" + q)
+                .get("/api/auth/verify"));
+        // Shaped like the WebSocket route, but a dot segment makes it another path.
+        denied(given().header("X-Original-URI", "/api/queues/../ws?access_token=" + q).get("/api/auth/verify"));
+        denied(given().header("X-Original-URI", "/api/queues/perf-42/ws?access_token=garbage")
+                .get("/api/auth/verify"));
+        denied(given().header("X-Original-URI", "/api/queues/perf-42/ws").get("/api/auth/verify"));
+        denied(given().header("X-Original-URI", "%%%bad uri").get("/api/auth/verify"));
+    }
+
+    @Test
+    void jwksPublishesTheActiveAndTheRetiredKeyWithoutPrivateParts() {
+        String retiredKid = SigningKeys.kidOf(RetiredSigningKeyResource.retiredPublicKey());
+        given().get("/api/auth/jwks").then().statusCode(200)
+                .body("keys", hasSize(2))
+                .body("keys.kid", containsInAnyOrder(keys.signingKid(), retiredKid))
+                .body("keys.kty", everyItem(equalTo("RSA")))
+                .body("keys.alg", everyItem(equalTo("RS256")))
+                .body("keys.use", everyItem(equalTo("sig")))
+                .body("keys.d", everyItem(nullValue()))
+                .body("keys.p", everyItem(nullValue()));
+        assertEquals(keys.signingKid(), Fans.header(accessToken).get("kid").asText());
+    }
+
+    @Test
+    void tokensSignedWithTheRetiredKeyStillVerifyDuringRotation() {
+        String retiredKid = SigningKeys.kidOf(RetiredSigningKeyResource.retiredPublicKey());
+        String old = claims().jws().keyId(retiredKid).algorithm(SignatureAlgorithm.RS256)
+                .sign(RetiredSigningKeyResource.retiredPrivateKey());
+        verify("Bearer " + old).then().statusCode(200).header("X-User-Id", userId);
+        given().auth().oauth2(old).get("/api/auth/me").then().statusCode(200).body("id", equalTo(userId));
+    }
+
+    @Test
+    void meAnswersTheAccountOfTheToken() {
+        given().auth().oauth2(accessToken).get("/api/auth/me").then().statusCode(200)
+                .body("id", equalTo(userId))
+                .body("email", equalTo(email))
+                .body("name", equalTo("팬"))
+                .body("roles", hasItems("user"))
+                .body("roles", hasSize(1));
+    }
+
+    @Test
+    void meWithoutATokenIs401ProblemJson() {
+        given().get("/api/auth/me").then().statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer")
+                .body("status", equalTo(401));
+    }
+
+    @Test
+    void aValidTokenForADeletedOrUnknownAccountGetsNoProfile() {
+        String stranger = signWithOurKey(claims().subject(UUID.randomUUID().toString()));
+        given().auth().oauth2(stranger).get("/api/auth/me").then().statusCode(401);
+        String notAUuid = signWithOurKey(claims().subject("robert'); drop table account;--"));
+        given().auth().oauth2(notAUuid).get("/api/auth/me").then().statusCode(401);
+    }
+
+    @Test
+    void unknownRoutesAreProblemJson() {
+        given().get("/api/auth/nope").then().statusCode(404).contentType("application/problem+json");
+    }
+}
