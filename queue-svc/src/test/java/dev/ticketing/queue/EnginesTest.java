@@ -1,5 +1,6 @@
 package dev.ticketing.queue;
 
+import dev.ticketing.testsupport.JwtTestResource;
 import dev.ticketing.testsupport.KafkaRoundTrip;
 import dev.ticketing.testsupport.KafkaTestResource;
 import dev.ticketing.testsupport.RedisTestResource;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(value = RedisTestResource.class, initArgs = @ResourceArg(name = "db", value = "3"))
+@WithTestResource(JwtTestResource.class)
 class EnginesTest {
 
     @Inject
