@@ -73,7 +73,9 @@ class AdmissionTest {
                 int capacity = 1 + round % 5;
                 String id = openRoom(rooms, capacity, 600, 10_000);
                 List<String> users = new ArrayList<>();
-                for (int i = 0; i < 120; i++) {
+                // more fans than the churners can ever finish (2 x 60 leaves) plus capacity: the line never runs dry,
+                // so every freed slot must be refilled
+                for (int i = 0; i < 200; i++) {
                     String u = newUser();
                     users.add(u);
                     room.enter(id, u, null);
