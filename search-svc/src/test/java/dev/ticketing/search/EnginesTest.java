@@ -1,5 +1,8 @@
 package dev.ticketing.search;
 
+import dev.ticketing.search.support.BookingCatalogStub;
+import dev.ticketing.search.support.PerformanceEventsTopic;
+import dev.ticketing.testsupport.JwtTestResource;
 import dev.ticketing.testsupport.KafkaRoundTrip;
 import dev.ticketing.testsupport.KafkaTestResource;
 import dev.ticketing.testsupport.OpenSearchTestResource;
@@ -23,6 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(OpenSearchTestResource.class)
+@WithTestResource(JwtTestResource.class)
+@WithTestResource(PerformanceEventsTopic.class)
+@WithTestResource(BookingCatalogStub.class)
 class EnginesTest {
 
     @Inject

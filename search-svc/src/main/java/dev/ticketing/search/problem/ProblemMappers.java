@@ -1,0 +1,71 @@
+package dev.ticketing.search.problem;
+
+import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Comparator;
+import java.util.List;
+
+/** The one place that turns failures into application/problem+json; bad input is a 4xx, never a 500. */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidRequestException e) {
+        return respond(Problem.invalid(e.violations()));
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolations(ConstraintViolationException e) {
+        List<Problem.Violation> violations = e.getConstraintViolations().stream()
+                .map(v -> new Problem.Violation(fieldName(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.Violation::field))
+                .toList();
+        return respond(Problem.invalid(violations));
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e) {
+        return Response.fromResponse(respond(Problem.of(401, "Unauthorized", "A valid access token is required")))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(Problem.of(403, "Forbidden", "This operation needs the admin role"));
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(EngineUnavailableException e) {
+        Log.warnf(e, "dependency unavailable: %s", e.getMessage());
+        return respond(Problem.of(e.status(), e.status() == 502 ? "Bad Gateway" : "Service Unavailable",
+                e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        return respond(Problem.of(status.getStatusCode(), status.getReasonPhrase(), e.getMessage()));
+    }
+
+    private static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** "suggest.q" → "q": callers know their query parameter, not our method names. */
+    private static String fieldName(ConstraintViolation<?> v) {
+        String last = null;
+        for (Path.Node node : v.getPropertyPath()) {
+            last = node.getName();
+        }
+        return last == null ? "request" : last;
+    }
+}
