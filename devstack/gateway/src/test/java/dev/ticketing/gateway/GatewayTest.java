@@ -1,0 +1,156 @@
+package dev.ticketing.gateway;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The gateway in front of stub backends: routing, the verify subrequest, identity headers, the WebSocket route. */
+@QuarkusTest
+@QuarkusTestResource(value = StubBackends.class, restrictToAnnotatedClass = true)
+class GatewayTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @Test
+    void publicRouteIsProxiedWithoutAskingAuth() throws Exception {
+        int calls = StubBackends.VERIFY_CALLS.get();
+        HttpResponse<String> r = get("/api/open/hello?q=%ED%8B%B0%EC%BC%93", null);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("\"uri\":\"/api/open/hello?q=%ED%8B%B0%EC%BC%93\""), r.body());
+        assertEquals(calls, StubBackends.VERIFY_CALLS.get());
+    }
+
+    @Test
+    void protectedRouteWithoutTokenIs401ProblemJson() throws Exception {
+        HttpResponse<String> r = get("/api/things/1", null);
+        assertEquals(401, r.statusCode());
+        assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(r.body().contains("\"status\":401"), r.body());
+        assertEquals("Bearer", r.headers().firstValue("WWW-Authenticate").orElse(""));
+        assertEquals(401, get("/api/things/1", "Bearer bad").statusCode());
+    }
+
+    @Test
+    void protectedRouteCarriesTheVerifiedIdentityAndTheBody() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/things/1/holds"))
+                .header("Authorization", "Bearer admin")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"seatIds\":[\"A-1\"]}"))
+                .build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"userId\":\"u-2\""), r.body());
+        assertTrue(r.body().contains("\"roles\":\"admin,user\""), r.body());
+        assertTrue(r.body().contains("\"authorization\":\"Bearer admin\""), r.body());
+        assertTrue(r.body().contains("seatIds"), r.body());
+    }
+
+    @Test
+    void clientCannotForgeIdentityHeaders() throws Exception {
+        HttpRequest forged = HttpRequest.newBuilder(base.resolve("/api/open/x"))
+                .header("X-User-Id", "someone-else").header("X-User-Roles", "admin")
+                .header("X-Forwarded-For", "203.0.113.9").build();
+        HttpResponse<String> r = http.send(forged, HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.body().contains("\"forwardedFor\":\"127.0.0.1\""), r.body());
+        assertTrue(r.body().contains("\"userId\":null"), r.body());
+        assertTrue(r.body().contains("\"roles\":null"), r.body());
+        HttpRequest forgedWithToken = HttpRequest.newBuilder(base.resolve("/api/things/x"))
+                .header("Authorization", "Bearer good").header("X-User-Id", "someone-else").build();
+        r = http.send(forgedWithToken, HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.body().contains("\"userId\":\"u-1\""), r.body());
+    }
+
+    @Test
+    void firstMatchWinsPublicRegexBeforeProtectedPrefix() throws Exception {
+        assertEquals(200, get("/api/things/7/peek", null).statusCode());
+        assertEquals(401, get("/api/things/7/other", null).statusCode());
+    }
+
+    @Test
+    void queryTokenIsAcceptedOnlyOnTheWebSocketRoute() throws Exception {
+        assertEquals(401, get("/api/things/7/holds?access_token=good", null).statusCode());
+    }
+
+    @Test
+    void webSocketUpgradesWithTheQueryToken() throws Exception {
+        CompletableFuture<String> reply = new CompletableFuture<>();
+        WebSocket ws = http.newWebSocketBuilder()
+                .buildAsync(ws("/api/things/7/ws?access_token=good"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                        reply.complete(data.toString());
+                        return null;
+                    }
+                })
+                .get(20, TimeUnit.SECONDS);
+        ws.sendText("hi", true);
+        assertEquals("echo hi for u-1", reply.get(20, TimeUnit.SECONDS));
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+    }
+
+    @Test
+    void webSocketWithoutValidTokenIsRefused() {
+        CompletionException e = assertThrows(CompletionException.class, () -> http.newWebSocketBuilder()
+                .buildAsync(ws("/api/things/7/ws?access_token=bad"), new WebSocket.Listener() { })
+                .join());
+        assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
+        assertEquals(401, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+    }
+
+    @Test
+    void unknownApiPathIs404AndTraversalIs400() throws Exception {
+        HttpResponse<String> r = get("/api/nowhere", null);
+        assertEquals(404, r.statusCode());
+        assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(400, get("/api/things/7/peek/..%2F..%2Fsecret", null).statusCode());
+        assertEquals(400, get("/api/open/%2e%2e/things/1", null).statusCode());
+    }
+
+    @Test
+    void downBackendIsABadGateway() throws Exception {
+        assertEquals(502, get("/api/down/x", null).statusCode());
+    }
+
+    @Test
+    void servesTheUiAndHealth() throws Exception {
+        HttpResponse<String> r = get("/", null);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("티켓"), r.body());
+        HttpResponse<String> health = get("/q/health/ready", null);
+        assertEquals(200, health.statusCode(), health.body());
+        assertTrue(health.body().contains("routing-table"), health.body());
+    }
+
+    private HttpResponse<String> get(String path, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI ws(String path) {
+        return URI.create("ws://" + base.getHost() + ":" + base.getPort() + path);
+    }
+}

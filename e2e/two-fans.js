@@ -1,0 +1,237 @@
+'use strict';
+// Browser end-to-end test of the fan UI against a running stack (./ticketing up), in real headless Chromium.
+//
+// Two fans, waiting-room capacity 1:
+//   1. fan A is admitted; fan B waits with a live position (WebSocket pushes) and people ahead;
+//   2. fan A holds a seat and pays with the sandbox's approving card; the order is CONFIRMED and fan B is admitted
+//      by that (BookingCompleted frees A's slot) without touching the page;
+//   3. the admin raises the capacity to 2 on the admin page; fan A books again: a seat fan A holds cannot be taken by
+//      fan B (the page says so and the API answers 409);
+//   4. fan B's first card is declined (FAILED, seats released, clear message), the retry is approved: both fans have
+//      confirmed tickets for different seats;
+//   5. fan A cancels one booking in "my tickets": REFUNDED, and the seat is back on sale.
+// Screenshots go to e2e/artifacts/. Exit code 0 = pass.
+//
+// Env: E2E_BASE_URL (http://127.0.0.1:8080), TICKETING_ADMIN_EMAIL / TICKETING_ADMIN_PASSWORD (dev defaults),
+//      CHROMIUM (/usr/bin/chromium), E2E_TIMEOUT_MS (per step, 120000 — the dev box is slow and loaded).
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const path = require('path');
+
+const BASE = (process.env.E2E_BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
+const ADMIN_EMAIL = process.env.TICKETING_ADMIN_EMAIL || 'admin@ticketing.local';
+const ADMIN_PASSWORD = process.env.TICKETING_ADMIN_PASSWORD || 'admin-dev-password';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const STEP = parseInt(process.env.E2E_TIMEOUT_MS || '120000', 10);
+const ARTIFACTS = path.join(__dirname, 'artifacts');
+const RUN = Date.now().toString(36);
+
+const log = (...a) => console.log(`[e2e ${new Date().toISOString().slice(11, 19)}]`, ...a);
+function assert(cond, message) { if (!cond) throw new Error('assertion failed: ' + message); }
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function api(method, url, { token, body, expect } = {}) {
+  const res = await fetch(BASE + url, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (expect && !expect.includes(res.status)) throw new Error(`${method} ${url} → ${res.status} ${text}`);
+  return { status: res.status, data };
+}
+
+async function eventually(what, fn, timeout = STEP) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try { const v = await fn(); if (v) return v; } catch (e) { last = e; }
+    await sleep(1000);
+  }
+  throw new Error(`timed out: ${what}${last ? ' (' + last.message + ')' : ''}`);
+}
+
+async function setUp() {
+  const { data: tokens } = await api('POST', '/api/auth/login', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, expect: [200] });
+  const admin = tokens.accessToken;
+  const startsAt = new Date(Date.now() + 20 * 86400e3).toISOString();
+  const { data: perf } = await api('POST', '/api/performances', { token: admin, expect: [201], body: {
+    title: `E2E 콘서트 ${RUN}`, description: 'Browser end-to-end test / 브라우저 종단 간 테스트', venue: 'Test Hall', category: 'Concert',
+    showtimes: [{ startsAt, sections: [{ name: 'A', rows: 1, seatsPerRow: 6, price: 50000 }] }],
+  } });
+  // The waiting room exists once queue-svc has consumed the PerformanceUpserted event.
+  await eventually('waiting room config', async () =>
+    (await api('PUT', `/api/queues/${perf.id}/config`, { token: admin, body: { capacity: 1, sessionTtlSeconds: 300 } })).status === 200);
+  log('performance', perf.id, 'showtime', perf.showtimes[0].id, 'capacity 1');
+  return { admin, performanceId: perf.id, showtimeId: perf.showtimes[0].id };
+}
+
+async function newFan(browser, name) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'ko-KR' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP);
+  page.on('pageerror', (e) => log(`${name} page error:`, e.message));
+  page.on('console', (m) => { if (m.type() === 'error') log(`${name} console:`, m.text()); });
+  const fan = { name, context, page, frames: 0 };
+  page.on('websocket', (ws) => ws.on('framereceived', () => { fan.frames++; }));
+  await page.goto(BASE + '/#/signup');
+  await page.fill('input[name=name]', name);
+  await page.fill('input[name=email]', `${name.toLowerCase().replace(/\W/g, '')}-${RUN}@e2e.test`);
+  await page.fill('input[name=password]', 'e2e-password-123');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('[data-testid=who]:has-text("' + name + '")');
+  log(name, 'signed up and logged in');
+  return fan;
+}
+
+async function book(fan, performanceId) {
+  await fan.page.goto(`${BASE}/#/p/${performanceId}`);
+  await fan.page.click('[data-testid=book]');
+  await fan.page.waitForSelector('[data-testid=queue-status][data-status], [data-testid=seat-map]');
+}
+
+const seatButton = (fan, id) => fan.page.locator(`.seat[data-seat-id="${id}"]`);
+async function waitForSeats(fan) {
+  await fan.page.waitForURL(/#\/seats\//, { timeout: STEP });
+  await fan.page.waitForSelector('.seat[data-seat-id]');
+}
+async function holdAndPay(fan, seatId, shot, card = 'tok_approve', expected = 'CONFIRMED') {
+  await seatButton(fan, seatId).click();
+  await fan.page.click('[data-testid=hold-button]');
+  await fan.page.waitForSelector('[data-testid=pay-button]');
+  if (shot) await fan.page.screenshot({ path: path.join(ARTIFACTS, shot) });
+  await fan.page.check(`input[name=paymentToken][value=${card}]`);
+  await fan.page.click('[data-testid=pay-button]');
+  await fan.page.waitForURL(/#\/order\//);
+  await fan.page.waitForSelector('[data-testid=order-status].CONFIRMED, [data-testid=order-status].FAILED', { timeout: STEP });
+  const status = await fan.page.textContent('[data-testid=order-status]');
+  assert(status === expected, `${fan.name}'s order is ${status}, expected ${expected}`);
+}
+
+async function main() {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const ctx = await setUp();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  try {
+    const a = await newFan(browser, 'Fan A');
+    const b = await newFan(browser, 'Fan B');
+
+    // 1. A is admitted (capacity 1); B waits with a live position.
+    await book(a, ctx.performanceId);
+    await waitForSeats(a);
+    log('fan A admitted');
+    await book(b, ctx.performanceId);
+    await b.page.waitForSelector('[data-testid=queue-status][data-status=WAITING]');
+    const framesBefore = b.frames;
+    await eventually('live position pushes to fan B', async () => b.frames >= framesBefore + 2, 30000);
+    const position = await b.page.textContent('[data-testid=queue-position]');
+    const ahead = await b.page.textContent('[data-testid=queue-ahead]');
+    assert(position === '1' && ahead === '0', `fan B is at position ${position} with ${ahead} ahead`);
+    assert(/#\/queue\//.test(b.page.url()), 'fan B stays in the waiting room while A books');
+    await b.page.screenshot({ path: path.join(ARTIFACTS, '01-fan-b-waiting.png') });
+    log(`fan B waiting: position ${position}, ahead ${ahead}, ${b.frames - framesBefore}+ live updates`);
+
+    // 2. A buys the first seat; that frees A's slot and B is admitted by the waiting room itself.
+    const seatIds = await a.page.$$eval('.seat[data-seat-id]', (els) => els.map((e) => e.dataset.seatId));
+    assert(seatIds.length === 6, `6 seats on the map, got ${seatIds.length}`);
+    const [s1, s2, s3] = seatIds;
+    await holdAndPay(a, s1, '02-fan-a-holding.png');
+    await a.page.screenshot({ path: path.join(ARTIFACTS, '03-fan-a-confirmed.png') });
+    log('fan A CONFIRMED seat 1');
+    await waitForSeats(b);
+    await b.page.waitForSelector(`.seat[data-seat-id="${s1}"][data-status=SOLD]`);
+    await b.page.screenshot({ path: path.join(ARTIFACTS, '04-fan-b-admitted.png') });
+    log('fan B admitted after fan A finished');
+
+    // 3. Room for both (the admin page); A books again and holds seat 2 while B has it selected.
+    const admin = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: 'en-US' });
+    const adminPage = await admin.newPage();
+    adminPage.setDefaultTimeout(STEP);
+    await adminPage.goto(BASE + '/#/login?next=' + encodeURIComponent('#/admin'));
+    await adminPage.fill('input[name=email]', ADMIN_EMAIL);
+    await adminPage.fill('input[name=password]', ADMIN_PASSWORD);
+    await adminPage.click('button[type=submit]');
+    await adminPage.waitForSelector('form[data-loaded]');
+    await adminPage.fill('input[name=performanceId]', ctx.performanceId);
+    await adminPage.press('input[name=performanceId]', 'Tab');
+    await adminPage.waitForSelector(`form[data-loaded="${ctx.performanceId}"]`);
+    await adminPage.fill('input[name=capacity]', '2');
+    await adminPage.fill('input[name=sessionTtlSeconds]', '300');
+    await adminPage.click('form:has(input[name=capacity]) button[type=submit]');
+    await adminPage.waitForSelector('#notice.ok:not([hidden])');
+    await adminPage.screenshot({ path: path.join(ARTIFACTS, '05a-admin-capacity.png') });
+    const { data: room } = await api('GET', `/api/queues/${ctx.performanceId}/config`, { token: ctx.admin, expect: [200] });
+    assert(room.capacity === 2, `capacity after the admin page is ${room.capacity}`);
+    log('admin set capacity 2 on the admin page');
+    await book(a, ctx.performanceId);
+    await waitForSeats(a);
+    await seatButton(b, s2).click();
+    await seatButton(a, s2).click();
+    await a.page.click('[data-testid=hold-button]');
+    await a.page.waitForSelector('[data-testid=pay-button]');
+    log('fan A holds seat 2');
+    await b.page.click('[data-testid=hold-button]', { timeout: 5000 }).catch(() => { /* selection already dropped by a refresh */ });
+    await eventually('fan B told seat 2 is taken', async () => {
+      const notice = await b.page.locator('#notice:not([hidden])').textContent().catch(() => '');
+      const held = await b.page.locator(`.seat[data-seat-id="${s2}"][data-status=HELD]`).count();
+      return /다른 분|someone else/i.test(notice || '') || held === 1;
+    }, 30000);
+    await b.page.waitForSelector(`.seat[data-seat-id="${s2}"][data-status=HELD]`);
+    assert(await seatButton(b, s2).isDisabled(), "seat 2 can't be picked by fan B");
+    // The server refuses too, whatever the page shows.
+    const direct = await b.page.evaluate(async ({ showtimeId, performanceId, seat }) => {
+      const r = await fetch(`/api/showtimes/${showtimeId}/holds`, { method: 'POST', headers: {
+        'Content-Type': 'application/json', Authorization: 'Bearer ' + sessionStorage.getItem('accessToken'),
+        'X-Admission-Token': sessionStorage.getItem('adm:' + performanceId) }, body: JSON.stringify({ seatIds: [seat] }) });
+      return r.status;
+    }, { showtimeId: ctx.showtimeId, performanceId: ctx.performanceId, seat: s2 });
+    assert(direct === 409, `holding fan A's seat as fan B answers ${direct}, expected 409`);
+    await b.page.screenshot({ path: path.join(ARTIFACTS, '05-fan-b-seat-taken.png') });
+    log('fan B cannot take seat 2 (409)');
+
+    // 4. Both finish with different seats; B's first card is declined.
+    await holdAndPay(b, s3, null, 'tok_decline', 'FAILED');
+    assert(/거절|declined/i.test(await b.page.textContent('main')), 'the page says the payment was declined');
+    await b.page.screenshot({ path: path.join(ARTIFACTS, '06-fan-b-declined.png') });
+    log('fan B declined → FAILED');
+    await b.page.click('a[href^="#/seats/"]');
+    await waitForSeats(b);
+    await b.page.waitForSelector(`.seat[data-seat-id="${s3}"][data-status=AVAILABLE]`);
+    await holdAndPay(b, s3);
+    await b.page.screenshot({ path: path.join(ARTIFACTS, '07-fan-b-confirmed.png') });
+    await a.page.check('input[name=paymentToken][value=tok_approve]');
+    await a.page.click('[data-testid=pay-button]');
+    await a.page.waitForSelector('[data-testid=order-status].CONFIRMED');
+    log('fan B CONFIRMED seat 3, fan A CONFIRMED seat 2');
+
+    const soldSeats = async () => (await api('GET', `/api/showtimes/${ctx.showtimeId}/seats`, { expect: [200] }))
+      .data.seats.filter((s) => s.status === 'SOLD').map((s) => s.id).sort();
+    assert(JSON.stringify(await soldSeats()) === JSON.stringify([s1, s2, s3].sort()), 'seats 1, 2 and 3 are sold');
+
+    // 5. A cancels the second booking from "my tickets": refunded, seat 2 back on sale.
+    const secondOrder = a.page.url().split('#/order/')[1];
+    a.page.on('dialog', (d) => d.accept());
+    await a.page.goto(BASE + '/#/tickets');
+    await a.page.click(`tr[data-order-id="${secondOrder}"] [data-testid=cancel-order]`);
+    await a.page.waitForSelector(`tr[data-order-id="${secondOrder}"] .status.REFUNDED`);
+    await a.page.screenshot({ path: path.join(ARTIFACTS, '08-fan-a-tickets-refunded.png') });
+    await eventually('seat 2 back on sale', async () => JSON.stringify(await soldSeats()) === JSON.stringify([s1, s3].sort()), 60000);
+    log('fan A cancelled seat 2 → REFUNDED, seat back on sale');
+    log('PASS — screenshots in', ARTIFACTS);
+  } catch (e) {
+    for (const [i, p] of browser.contexts().flatMap((c) => c.pages()).entries()) {
+      await p.screenshot({ path: path.join(ARTIFACTS, `failure-${i}.png`) }).catch(() => {});
+    }
+    throw e;
+  } finally {
+    await browser.close();
+  }
+}
+
+main().then(() => process.exit(0), (e) => { console.error('[e2e] FAIL:', e.message); process.exit(1); });
