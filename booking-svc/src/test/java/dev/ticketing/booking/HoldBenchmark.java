@@ -132,6 +132,37 @@ class HoldBenchmark extends BookingTestBase {
         }
         int oversold = Math.max(0, wins.get() - held) + doubleBooked;
 
+        // Every seat is taken now: what a refusal costs when fans keep pressing "hold" on sold-out seats, driven by an
+        // external load generator (hey) so the client does not share this JVM.
+        String heyRate = "n/a (hey not installed)";
+        double refusalsPerSecond = 0;
+        if (new java.io.File("/usr/bin/hey").canExecute()) {
+            Fan late = new Fan(tokenOf("bench-late"), AdmissionTestResource.token("bench-late", show.performanceId()));
+            String out = run(List.of("hey", "-z", "15s", "-c", Integer.toString(CLIENTS), "-m", "POST",
+                    "-T", "application/json", "-H", "Authorization: Bearer " + late.access(),
+                    "-H", "X-Admission-Token: " + late.admission(),
+                    "-d", "{\"seatIds\":[\"" + show.seatIds().get(0) + "\"]}", url.toString()));
+            for (String line : out.split("\n")) {
+                if (line.trim().startsWith("Requests/sec:")) {
+                    refusalsPerSecond = Double.parseDouble(line.trim().substring("Requests/sec:".length()).trim());
+                }
+            }
+            String codes = out.substring(Math.max(0, out.indexOf("Status code distribution:"))).trim();
+            heyRate = String.format("%.0f req/s (%s)", refusalsPerSecond, codes.replace("\n", " ").replaceAll("\\s+", " "));
+        }
+
+        // The floor of this JVM's HTTP stack on this box: an answer that touches neither Redis nor PostgreSQL.
+        double floorPerSecond = 0;
+        if (new java.io.File("/usr/bin/hey").canExecute()) {
+            String out = run(List.of("hey", "-z", "15s", "-c", Integer.toString(CLIENTS),
+                    base.resolve("/api/showtimes/not-a-showtime/seats").toString()));
+            for (String line : out.split("\n")) {
+                if (line.trim().startsWith("Requests/sec:")) {
+                    floorPerSecond = Double.parseDouble(line.trim().substring("Requests/sec:".length()).trim());
+                }
+            }
+        }
+
         double pgbenchTps = pgbench(CLIENTS, 15);
         String report = String.format("""
                 hold benchmark: %d fans, %d seats, %d client threads, up to %d attempts per fan
@@ -140,11 +171,15 @@ class HoldBenchmark extends BookingTestBase {
                   holds won           %d (seats held in the database: %d)
                   oversold seats      %d
                   non-409 refusals    %d
+                  sold-out refusals   %s, hey -c %d, 15 s
+                  HTTP floor          %.0f req/s (404 without Redis or PostgreSQL, hey -c %d, 15 s)
                   pgbench -N (same PostgreSQL, -c %d, 15 s)  %.0f tps
-                  ratio               %.2f x pgbench -N
+                  ratio, race         %.2f x pgbench -N (Java client in the service's JVM)
+                  ratio, refusals     %.2f x pgbench -N (external client)
                 """, FANS, seats, CLIENTS, ATTEMPTS_PER_FAN, attempts, seconds, rate,
                 ms(lat, 0.50), ms(lat, 0.95), ms(lat, 0.99), lat[lat.length - 1] / 1e6,
-                wins.get(), held, oversold, errors.get(), CLIENTS, pgbenchTps, pgbenchTps > 0 ? rate / pgbenchTps : 0);
+                wins.get(), held, oversold, errors.get(), heyRate, CLIENTS, floorPerSecond, CLIENTS, CLIENTS, pgbenchTps,
+                pgbenchTps > 0 ? rate / pgbenchTps : 0, pgbenchTps > 0 ? refusalsPerSecond / pgbenchTps : 0);
         System.out.println(report);
         Files.writeString(Path.of("target/benchmark-holds.txt"), report);
         assertEquals(0, oversold, "oversold seats");
