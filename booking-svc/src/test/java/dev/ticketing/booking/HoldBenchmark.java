@@ -60,6 +60,9 @@ class HoldBenchmark extends BookingTestBase {
     @Inject
     AgroalDataSource db;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
     record Fan(String access, String admission) {
     }
 
@@ -173,12 +176,15 @@ class HoldBenchmark extends BookingTestBase {
                   non-409 refusals    %d
                   sold-out refusals   %s, hey -c %d, 15 s
                   HTTP floor          %.0f req/s (404 without Redis or PostgreSQL, hey -c %d, 15 s)
+                  gate refusals       %.0f, gate unavailable (fell back to PostgreSQL) %.0f
                   pgbench -N (same PostgreSQL, -c %d, 15 s)  %.0f tps
                   ratio, race         %.2f x pgbench -N (Java client in the service's JVM)
                   ratio, refusals     %.2f x pgbench -N (external client)
                 """, FANS, seats, CLIENTS, ATTEMPTS_PER_FAN, attempts, seconds, rate,
                 ms(lat, 0.50), ms(lat, 0.95), ms(lat, 0.99), lat[lat.length - 1] / 1e6,
-                wins.get(), held, oversold, errors.get(), heyRate, CLIENTS, floorPerSecond, CLIENTS, CLIENTS, pgbenchTps,
+                wins.get(), held, oversold, errors.get(), heyRate, CLIENTS, floorPerSecond, CLIENTS,
+                metrics.counter("booking.seat_gate.refusals").count(), metrics.counter("booking.seat_gate.unavailable").count(),
+                CLIENTS, pgbenchTps,
                 pgbenchTps > 0 ? rate / pgbenchTps : 0, pgbenchTps > 0 ? refusalsPerSecond / pgbenchTps : 0);
         System.out.println(report);
         Files.writeString(Path.of("target/benchmark-holds.txt"), report);

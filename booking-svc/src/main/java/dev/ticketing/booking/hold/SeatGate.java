@@ -34,12 +34,14 @@ public class SeatGate {
     private final SortedSetCommands<String, String> zset;
     private final TransactionSynchronizationRegistry tx;
     private final Counter refusals;
+    private final Counter unavailable;
 
     public SeatGate(RedisDataSource redis, TransactionSynchronizationRegistry tx, MeterRegistry metrics) {
         this.redis = redis;
         this.zset = redis.sortedSet(String.class);
         this.tx = tx;
         this.refusals = metrics.counter("booking.seat_gate.refusals");
+        this.unavailable = metrics.counter("booking.seat_gate.unavailable");
     }
 
     static String key(String showtimeId) {
@@ -80,6 +82,7 @@ public class SeatGate {
             }
             return taken;
         } catch (RuntimeException e) {
+            unavailable.increment();
             Log.debugf("seat gate unavailable, asking the database: %s", e.getMessage());
             return List.of();
         }
