@@ -11,7 +11,10 @@ public enum Engine {
             List.of("-Xms256m", "-Xmx512m", "-Dopensearch.set.netty.runtime.available.processors=false",
                     "-Dlog4j2.disable.jmx=true", "-Djava.awt.headless=true",
                     "-Dlog4j2.configurationFile=classpath:opensearch-node-log4j2.xml"),
-            "url");
+            "url"),
+    /** Fallback PostgreSQL + Redis for the local stack when none is running (never used by tests). */
+    STORES("stores", "engines/embedded-stores", "dev.ticketing.engines.stores.EmbeddedStoresMain",
+            List.of("-Xmx128m"), "address");
 
     /** Short name: state files, log files, data directories. */
     public final String id;

@@ -58,6 +58,12 @@ public final class EngineLauncher {
      * Restarting on an existing {@code dataDir} keeps its data (topics and offsets, indices and documents).
      */
     public RunningEngine start(Engine engine, Path dataDir, int port, ProcessHandle owner) {
+        return start(engine, dataDir, port, freePort(), List.of(), owner);
+    }
+
+    /** As {@link #start(Engine, Path, int, ProcessHandle)} with the second port and extra engine arguments given. */
+    public RunningEngine start(Engine engine, Path dataDir, int port, int secondPort, List<String> extraArgs,
+                               ProcessHandle owner) {
         try {
             Files.createDirectories(dataDir);
             Path readyFile = dataDir.resolve("ready.properties");
@@ -74,7 +80,8 @@ public final class EngineLauncher {
             cmd.addAll(List.of("--data-dir", dataDir.toString(), "--ready-file", readyFile.toString(),
                     "--owner-pid", Long.toString(owner.pid()),
                     "--port", Integer.toString(port == 0 ? freePort() : port),
-                    "--second-port", Integer.toString(freePort())));
+                    "--second-port", Integer.toString(secondPort)));
+            cmd.addAll(extraArgs);
 
             Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)

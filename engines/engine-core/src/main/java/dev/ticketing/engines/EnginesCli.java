@@ -40,6 +40,22 @@ public final class EnginesCli {
             }
             return;
         }
+        if (args.length >= 5 && args[0].equals("stores")) {
+            // stores <stateDir> <ownerPid> <pgPort|0> <redisPort|0> [databases]
+            ProcessHandle owner = ProcessHandle.of(Long.parseLong(args[2]))
+                    .orElseThrow(() -> new IllegalArgumentException("no process " + args[2]));
+            long t0 = System.nanoTime();
+            try {
+                RunningEngine stores = EngineLauncher.fromEnvironment().start(Engine.STORES,
+                        Path.of(args[1]).toAbsolutePath().resolve("stores"), Integer.parseInt(args[3]),
+                        Integer.parseInt(args[4]), List.of("--databases", args.length > 5 ? args[5] : ""), owner);
+                System.out.printf("STORES_PID=%d STORES_SECONDS=%.1f%n", stores.pid(), (System.nanoTime() - t0) / 1e9);
+            } catch (RuntimeException e) {
+                System.err.println(e.getMessage());
+                System.exit(1);
+            }
+            return;
+        }
         if (args.length >= 1 && args[0].equals("stop")) {
             for (int i = 1; i < args.length; i++) {
                 long pid = Long.parseLong(args[i]);
@@ -54,7 +70,8 @@ public final class EnginesCli {
             }
             return;
         }
-        System.err.println("usage: EnginesCli up <stateDir> <ownerPid> [kafkaPort] [openSearchPort] | stop <pid>...");
+        System.err.println("usage: EnginesCli up <stateDir> <ownerPid> [kafkaPort] [openSearchPort]"
+                + " | stores <stateDir> <ownerPid> <pgPort|0> <redisPort|0> [db,db] | stop <pid>...");
         System.exit(2);
     }
 }
