@@ -1,0 +1,139 @@
+// The on-sale scenario for k6 users (same steps as the Gatling simulation; k6 is not installed on the development
+// machine, so this script is not run by the build — see loadtest/README.md).
+//   k6 run -e BASE_URL=http://127.0.0.1:8080 -e USERS=2000 -e WINDOW_SECONDS=30 -e SEATS=200 -e CAPACITY=50 loadtest/k6/on-sale.js
+// setup() creates the performance as the admin, opens the room and signs up / logs in every fan before the sale;
+// the fans then arrive within the window (shared-iterations over a ramping arrival rate), enter the waiting room,
+// hold the WebSocket until ADMITTED, hold random available seats (another pick on 409), order, and poll to a final state.
+import http from 'k6/http';
+import ws from 'k6/ws';
+import { check, sleep } from 'k6';
+import { Counter, Trend } from 'k6/metrics';
+
+const BASE = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const WS_BASE = BASE.replace(/^http/, 'ws');
+const USERS = parseInt(__ENV.USERS || '2000');
+const WINDOW = parseInt(__ENV.WINDOW_SECONDS || '30');
+const SEATS = parseInt(__ENV.SEATS || '200');
+const CAPACITY = parseInt(__ENV.CAPACITY || '50');
+const SEATS_PER_FAN = parseInt(__ENV.SEATS_PER_FAN || '2');
+const DECLINE_SHARE = parseFloat(__ENV.DECLINE_SHARE || '0.1');
+const MAX_QUEUE_WAIT = parseInt(__ENV.MAX_QUEUE_WAIT_SECONDS || '900');
+const FAN_PREFIX = __ENV.FAN_PREFIX || 'fan';
+const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json' };
+
+const queueWait = new Trend('queue_wait', true);
+const orderToConfirmed = new Trend('order_to_confirmed', true);
+const fiveXx = new Counter('http_5xx');
+const holdConflicts = new Counter('hold_conflicts');
+
+export const options = {
+  setupTimeout: `${Math.max(300, USERS / 4)}s`,
+  scenarios: {
+    onsale: {
+      executor: 'per-vu-iterations', vus: USERS, iterations: 1, maxDuration: `${WINDOW + MAX_QUEUE_WAIT + 300}s`,
+    },
+  },
+  thresholds: { http_5xx: ['count==0'] },
+};
+
+function auth(token, extra) {
+  return { headers: Object.assign({ Authorization: `Bearer ${token}` }, JSON_HEADERS, extra || {}) };
+}
+
+function track(res) {
+  if (res.status >= 500 || res.status === 0) fiveXx.add(1);
+  return res;
+}
+
+function login(email, password) {
+  const r = http.post(`${BASE}/api/auth/login`, JSON.stringify({ email, password }), { headers: JSON_HEADERS });
+  if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${r.body}`);
+  return r.json('accessToken');
+}
+
+export function setup() {
+  const admin = login(__ENV.TICKETING_ADMIN_EMAIL || 'admin@ticketing.local', __ENV.TICKETING_ADMIN_PASSWORD || 'admin-dev-password');
+  const perRow = Math.min(20, SEATS);
+  const rows = Math.ceil(SEATS / perRow);
+  const sections = [];
+  for (let i = 0; i * 200 < rows; i++) sections.push({ name: `S${i + 1}`, rows: Math.min(200, rows - i * 200), seatsPerRow: perRow, price: 99000 });
+  const startsAt = new Date(Date.now() + 30 * 86400000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const r = http.post(`${BASE}/api/performances`, JSON.stringify({
+    title: `Load test on-sale (k6) ${new Date().toISOString()}`, description: 'on-sale load test (loadtest/)',
+    venue: 'Loadtest Arena', category: 'concert', showtimes: [{ startsAt, sections }],
+  }), auth(admin));
+  if (r.status !== 201) throw new Error(`create performance: ${r.status} ${r.body}`);
+  const perfId = r.json('id');
+  const showtimeId = r.json('showtimes.0.id');
+  for (let i = 0; ; i++) { // the room exists once queue-svc consumed PerformanceUpserted
+    const c = http.put(`${BASE}/api/queues/${perfId}/config`, JSON.stringify({ capacity: CAPACITY, sessionTtlSeconds: 120 }), auth(admin));
+    if (c.status === 200) break;
+    if (i > 180) throw new Error(`queue config: ${c.status} ${c.body}`);
+    sleep(0.5);
+  }
+  const tokens = [];
+  for (let n = 1; n <= USERS; n++) {
+    const email = `${FAN_PREFIX}-${String(n).padStart(6, '0')}@loadtest.ticketing.local`;
+    const password = `loadtest-k6-${n}-pw`;
+    const s = http.post(`${BASE}/api/auth/signup`, JSON.stringify({ email, password, name: email.split('@')[0] }), { headers: JSON_HEADERS });
+    if (s.status === 201 || s.status === 409) tokens.push(login(email, password));
+  }
+  console.log(`on sale: performance ${perfId}, showtime ${showtimeId}, ${tokens.length} fans (run the checker with these ids)`);
+  return { perfId, showtimeId, tokens };
+}
+
+function availableSeats(showtimeId) {
+  const r = track(http.get(`${BASE}/api/showtimes/${showtimeId}/seats`, { tags: { name: 'seats' } }));
+  return r.status === 200 ? r.json('seats').filter((s) => s.status === 'AVAILABLE').map((s) => s.id) : [];
+}
+
+export default function (data) {
+  sleep(Math.random() * WINDOW); // arrival within the window
+  const token = data.tokens[(__VU - 1) % data.tokens.length];
+  const { perfId, showtimeId } = data;
+  const enteredAt = Date.now();
+  const e = track(http.post(`${BASE}/api/queues/${perfId}/entries`, null, Object.assign(auth(token), { tags: { name: 'enter' } })));
+  if (!check(e, { 'entered': (r) => r.status === 200 || r.status === 201 })) return;
+  let admissionToken = e.json('admissionToken');
+  if (e.json('status') !== 'ADMITTED') {
+    const url = `${WS_BASE}/api/queues/${perfId}/ws?access_token=${encodeURIComponent(token)}&ticket=${encodeURIComponent(e.json('ticket') || '')}`;
+    ws.connect(url, {}, (socket) => {
+      socket.on('message', (msg) => {
+        const m = JSON.parse(msg);
+        if (m.status === 'ADMITTED') { admissionToken = m.admissionToken; socket.close(); }
+      });
+      socket.setTimeout(() => socket.close(), MAX_QUEUE_WAIT * 1000);
+    });
+  }
+  if (!admissionToken) return;
+  queueWait.add(Date.now() - enteredAt);
+  const adm = { 'X-Admission-Token': admissionToken };
+  let available = availableSeats(showtimeId);
+  let holdId = null;
+  for (let attempt = 0; attempt < 5 && !holdId && available.length > 0; attempt++) {
+    available.sort(() => Math.random() - 0.5);
+    const pick = available.splice(0, 1 + Math.floor(Math.random() * SEATS_PER_FAN));
+    const h = track(http.post(`${BASE}/api/showtimes/${showtimeId}/holds`, JSON.stringify({ seatIds: pick }),
+      Object.assign(auth(token, adm), { tags: { name: 'hold' }, responseCallback: http.expectedStatuses(201, 409) })));
+    if (h.status === 201) holdId = h.json('holdId');
+    else if (h.status === 409) { holdConflicts.add(1); available = availableSeats(showtimeId); }
+  }
+  if (!holdId) { // sold out: leave the room so the next fan gets the slot
+    http.del(`${BASE}/api/queues/${perfId}/entries/me`, null, Object.assign(auth(token), { responseCallback: http.expectedStatuses(204, 404) }));
+    return;
+  }
+  const paymentToken = Math.random() < DECLINE_SHARE ? 'tok_decline' : 'tok_approve';
+  const orderedAt = Date.now();
+  const o = track(http.post(`${BASE}/api/orders`, JSON.stringify({ holdId, paymentToken }), Object.assign(auth(token, adm), { tags: { name: 'order' } })));
+  if (!check(o, { 'order accepted': (r) => r.status === 202 })) return;
+  const orderId = o.json('orderId');
+  let status = 'PENDING';
+  while (status === 'PENDING' && Date.now() - orderedAt < 120000) {
+    sleep(0.5);
+    const g = track(http.get(`${BASE}/api/orders/${orderId}`, Object.assign(auth(token), { tags: { name: 'order status' } })));
+    if (g.status === 200) status = g.json('status');
+  }
+  check(status, { 'order final': (s) => s !== 'PENDING' });
+  if (status === 'CONFIRMED') orderToConfirmed.add(Date.now() - orderedAt);
+  else http.del(`${BASE}/api/queues/${perfId}/entries/me`, null, Object.assign(auth(token), { responseCallback: http.expectedStatuses(204, 404) }));
+}

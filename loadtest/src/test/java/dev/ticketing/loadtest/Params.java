@@ -1,0 +1,44 @@
+package dev.ticketing.loadtest;
+
+/** Scenario parameters, from system properties (the pom passes -Dname=value through; defaults = the default preset). */
+public record Params(String baseUrl, int users, int windowSeconds, int seats, int capacity, int seatsPerFan,
+                    double declineShare, int sessionTtlSeconds, int maxQueueWaitSeconds, int signupParallelism,
+                    String fanPrefix, String runFile, String adminEmail, String adminPassword) {
+
+    public static Params fromSystem() {
+        return new Params(
+                str("baseUrl", "http://127.0.0.1:8080").replaceAll("/+$", ""),
+                num("users", 2000), num("windowSeconds", 30), num("seats", 200), num("capacity", 50),
+                num("seatsPerFan", 2), Double.parseDouble(str("declineShare", "0.1")),
+                num("sessionTtlSeconds", 120), num("maxQueueWaitSeconds", 900), num("signupParallelism", 4),
+                str("fanPrefix", "fan"), str("runFile", "target/loadtest/run.json"),
+                env("TICKETING_ADMIN_EMAIL", "admin@ticketing.local"),
+                env("TICKETING_ADMIN_PASSWORD", "admin-dev-password"));
+    }
+
+    @Override
+    public String toString() { // without the admin password
+        return "baseUrl=" + baseUrl + " users=" + users + " windowSeconds=" + windowSeconds + " seats=" + seats
+                + " capacity=" + capacity + " seatsPerFan=" + seatsPerFan + " declineShare=" + declineShare
+                + " sessionTtlSeconds=" + sessionTtlSeconds + " maxQueueWaitSeconds=" + maxQueueWaitSeconds
+                + " fanPrefix=" + fanPrefix + " runFile=" + runFile;
+    }
+
+    public String wsBaseUrl() {
+        return baseUrl.replaceFirst("^http", "ws");
+    }
+
+    static String str(String name, String dflt) {
+        String v = System.getProperty(name);
+        return v == null || v.isBlank() ? dflt : v.trim();
+    }
+
+    static int num(String name, int dflt) {
+        return Integer.parseInt(str(name, Integer.toString(dflt)));
+    }
+
+    static String env(String name, String dflt) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? dflt : v;
+    }
+}

@@ -1,0 +1,236 @@
+package dev.ticketing.loadtest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * After a run: reads the system's own state (booking-svc's PostgreSQL database, queue-svc's fairness audit) and the
+ * run's samples (Gatling: {@code run-samples.csv}; JMeter: the JTL CSV given as {@code -DjtlFile}), prints a report
+ * and exits 1 if an invariant broke: a seat in two confirmed orders, a SOLD seat without its confirmed order (or the
+ * other way round), an order left non-final, an admission-order inversion, any 5xx or unanswered request.
+ */
+public final class RunChecker {
+
+    private final List<String> broken = new ArrayList<>();
+    private final StringBuilder out = new StringBuilder();
+
+    public static void main(String[] args) throws Exception {
+        int code = new RunChecker().run();
+        System.exit(code);
+    }
+
+    int run() throws Exception {
+        Params p = Params.fromSystem();
+        Path runFile = Path.of(p.runFile());
+        JsonNode run;
+        if (Files.exists(runFile)) {
+            run = Api.JSON.readTree(Files.readString(runFile));
+        } else { // e.g. after a k6 run: ids from -DperformanceId / -DshowtimeId, no samples
+            run = Api.JSON.createObjectNode().put("tool", "ids given").put("baseUrl", p.baseUrl())
+                    .put("performanceId", Params.str("performanceId", "")).put("showtimeId", Params.str("showtimeId", ""));
+        }
+        String performanceId = run.path("performanceId").asText();
+        String showtimeId = run.path("showtimeId").asText();
+        line("On-sale load test report (%s) — performance %s, showtime %s", run.path("tool").asText("?"),
+                performanceId, showtimeId);
+        line("fans %d (ready %d), arrival window %d s, room capacity %d, base URL %s",
+                run.path("users").asInt(), run.path("fansReady").asInt(), run.path("windowSeconds").asInt(),
+                run.path("capacity").asInt(), run.path("baseUrl").asText());
+        if (run.has("outcomes")) {
+            line("fan outcomes: %s", run.path("outcomes"));
+        }
+
+        // --- the booking database: the authority on seats and orders
+        String url = "jdbc:postgresql://" + Params.env("TICKETING_PG_HOST", "127.0.0.1") + ":"
+                + Params.env("TICKETING_PG_PORT", "5432") + "/" + Params.str("bookingDb", "booking");
+        try (Connection db = DriverManager.getConnection(url, Params.env("TICKETING_PG_USER", "postgres"),
+                Params.env("TICKETING_PG_PASSWORD", ""))) {
+            UUID st = UUID.fromString(showtimeId);
+            long pending = 0;
+            long deadline = System.currentTimeMillis() + Long.parseLong(Params.str("settleSeconds", "60")) * 1000;
+            do {
+                pending = count(db, "select count(*) from booking_order where showtime_id = ? and status = 'PENDING'", st);
+                if (pending > 0) {
+                    Thread.sleep(1000);
+                }
+            } while (pending > 0 && System.currentTimeMillis() < deadline);
+
+            long onSale = count(db, "select count(*) from seat where showtime_id = ?", st);
+            long sold = count(db, "select count(*) from seat where showtime_id = ? and status = 'SOLD'", st);
+            long held = count(db, "select count(*) from seat where showtime_id = ? and status = 'HELD'", st);
+            long doubleSold = count(db, """
+                    select count(*) from (select os.seat_id from order_seat os join booking_order o on o.id = os.order_id
+                     where o.showtime_id = ? and o.status = 'CONFIRMED' group by os.seat_id having count(*) > 1) x""", st);
+            long soldWithoutOrder = count(db, """
+                    select count(*) from seat s left join booking_order o on o.id = s.order_id
+                     where s.showtime_id = ? and s.status = 'SOLD' and (o.id is null or o.status <> 'CONFIRMED')""", st);
+            long confirmedNotSold = count(db, """
+                    select count(*) from order_seat os join booking_order o on o.id = os.order_id
+                      join seat s on s.id = os.seat_id
+                     where o.showtime_id = ? and o.status = 'CONFIRMED' and (s.status <> 'SOLD' or s.order_id <> o.id)""", st);
+            Map<String, Long> byStatus = new LinkedHashMap<>();
+            try (PreparedStatement ps = db.prepareStatement(
+                    "select status, count(*) from booking_order where showtime_id = ? group by status order by status")) {
+                ps.setObject(1, st);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byStatus.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            line("seats: %d on sale, %d sold (%.1f%%), %d still held", onSale, sold, onSale == 0 ? 0.0 : 100.0 * sold / onSale, held);
+            line("orders by status: %s", byStatus);
+            invariant("seats in two confirmed orders", doubleSold);
+            invariant("SOLD seats without their CONFIRMED order", soldWithoutOrder);
+            invariant("CONFIRMED order seats not SOLD to that order", confirmedNotSold);
+            invariant("orders not in a final state (PENDING after settling)", pending);
+        }
+
+        // --- queue-svc's fairness audit: admission order vs arrival order
+        Api api = new Api(Params.str("baseUrl", run.path("baseUrl").asText()));
+        String admin = api.login(p.adminEmail(), p.adminPassword());
+        HttpResponse<String> a = api.send("GET", "/api/queues/" + performanceId + "/audit", admin, null);
+        if (a.statusCode() == 200) {
+            JsonNode audit = Api.JSON.readTree(a.body());
+            line("waiting room audit: %d admitted, %d re-entered, %d inversions, %d out-of-order admissions",
+                    audit.path("admitted").asLong(), audit.path("reentered").asLong(), audit.path("inversions").asLong(),
+                    audit.path("outOfOrderAdmissions").asLong());
+            invariant("admission-order inversions (non re-entered fans)", audit.path("inversions").asLong());
+        } else {
+            line("waiting room audit: HTTP %d %s", a.statusCode(), a.body());
+            invariant("audit endpoint unreachable", 1);
+        }
+
+        // --- the run's own measurements
+        Map<String, List<long[]>> samples = loadSamples(run, runFile);
+        long fiveXx = 0;
+        long noResponse = 0;
+        long requests = 0;
+        for (Map.Entry<String, List<long[]>> e : samples.entrySet()) {
+            for (long[] s : e.getValue()) {
+                if (e.getKey().equals("queueWait") || e.getKey().startsWith("orderTo")) {
+                    continue;
+                }
+                requests++;
+                if (s[1] >= 500) {
+                    fiveXx++;
+                } else if (s[1] == 0) {
+                    noResponse++;
+                }
+            }
+        }
+        line("requests %d, 5xx %d, no response %d", requests, fiveXx, noResponse);
+        line("%-18s %7s %8s %8s %8s %8s", "latency (ms)", "count", "p50", "p95", "p99", "max");
+        for (String metric : List.of("enter", "queueWait", "seats", "hold", "order", "orderToConfirmed", "orderToFinal")) {
+            List<long[]> s = samples.getOrDefault(metric, List.of());
+            long[] v = s.stream().mapToLong(x -> x[0]).filter(x -> x >= 0).sorted().toArray();
+            if (v.length > 0) {
+                line("%-18s %7d %8d %8d %8d %8d", metric, v.length, pct(v, 50), pct(v, 95), pct(v, 99), v[v.length - 1]);
+            }
+        }
+        invariant("HTTP 5xx responses", fiveXx);
+        invariant("requests without a response", noResponse);
+
+        line(broken.isEmpty() ? "RESULT: PASS — every invariant holds" : "RESULT: FAIL — " + String.join("; ", broken));
+        System.out.print(out);
+        Path report = runFile.resolveSibling("report.txt");
+        Files.createDirectories(report.toAbsolutePath().getParent());
+        Files.writeString(report, out.toString());
+        return broken.isEmpty() ? 0 : 1;
+    }
+
+    /** metric -> [latencyMs, status]; from the Gatling samples file or a JMeter JTL (CSV with a header line). */
+    private Map<String, List<long[]>> loadSamples(JsonNode run, Path runFile) throws Exception {
+        Map<String, List<long[]>> m = new LinkedHashMap<>();
+        String jtl = Params.str("jtlFile", "");
+        if (!jtl.isBlank()) {
+            List<String> lines = Files.readAllLines(Path.of(jtl));
+            List<String> header = Arrays.asList(lines.get(0).split(","));
+            int iElapsed = header.indexOf("elapsed");
+            int iLabel = header.indexOf("label");
+            int iCode = header.indexOf("responseCode");
+            for (String l : lines.subList(1, lines.size())) {
+                String[] f = splitCsv(l);
+                if (f.length <= Math.max(iElapsed, Math.max(iLabel, iCode))) {
+                    continue;
+                }
+                String label = f[iLabel];
+                long code = f[iCode].matches("\\d+") ? Long.parseLong(f[iCode]) : 0;
+                if (label.startsWith("setup") || label.startsWith("think")) {
+                    continue;
+                }
+                if (label.equals("queueWait") || label.startsWith("orderTo")) {
+                    code = 200;
+                }
+                m.computeIfAbsent(label, k -> new ArrayList<>()).add(new long[]{Long.parseLong(f[iElapsed]), code});
+            }
+            return m;
+        }
+        Path csv = Path.of(runFile.toString().replaceAll("\\.json$", "") + "-samples.csv");
+        if (!Files.exists(csv)) {
+            return m;
+        }
+        for (String l : Files.readAllLines(csv)) {
+            String[] f = l.split(",");
+            m.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new long[]{Long.parseLong(f[1]), Long.parseLong(f[2])});
+        }
+        return m;
+    }
+
+    private static String[] splitCsv(String line) {
+        List<String> f = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean q = false;
+        for (char c : line.toCharArray()) {
+            if (c == '"') {
+                q = !q;
+            } else if (c == ',' && !q) {
+                f.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        f.add(cur.toString());
+        return f.toArray(String[]::new);
+    }
+
+    private static long pct(long[] sorted, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static long count(Connection db, String sql, UUID showtime) throws Exception {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setObject(1, showtime);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private void invariant(String name, long value) {
+        line("  %-55s %6d  %s", name, value, value == 0 ? "ok" : "BROKEN");
+        if (value != 0) {
+            broken.add(name + " = " + value);
+        }
+    }
+
+    private void line(String fmt, Object... args) {
+        out.append(String.format(fmt, args)).append('\n');
+    }
+}
