@@ -26,30 +26,5 @@ cd "$E2E"
 [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --silent
 mkdir -p artifacts
 
-STACK_PID=
-stop_stack() {
-  [ -n "$STACK_PID" ] || return 0
-  say "stopping the stack"
-  kill -TERM "$STACK_PID" 2>/dev/null || true
-  for _ in $(seq 1 120); do kill -0 "$STACK_PID" 2>/dev/null || break; sleep 1; done
-  kill -KILL "$STACK_PID" 2>/dev/null || true
-  STACK_PID=
-}
-trap stop_stack EXIT
-trap 'exit 130' INT TERM
-
-if curl -fsS "$E2E_BASE_URL/q/health/ready" >/dev/null 2>&1; then
-  say "using the stack already running at $E2E_BASE_URL"
-else
-  say "starting ./ticketing up (log: e2e/artifacts/stack.log)"
-  "$ROOT/ticketing" up >artifacts/stack.log 2>&1 </dev/null &
-  STACK_PID=$!
-  deadline=$(( $(date +%s) + READY_TIMEOUT ))
-  until grep -q "READY" artifacts/stack.log 2>/dev/null; do
-    kill -0 "$STACK_PID" 2>/dev/null || { say "the stack exited before READY:"; tail -20 artifacts/stack.log; exit 1; }
-    [ "$(date +%s)" -lt "$deadline" ] || { say "no READY after ${READY_TIMEOUT}s"; tail -20 artifacts/stack.log; exit 1; }
-    sleep 2
-  done
-  say "stack ready"
-fi
-node two-fans.js
+STACK_BASE_URL="$E2E_BASE_URL" STACK_READY_TIMEOUT="$READY_TIMEOUT" \
+  exec "$ROOT/devstack/with-stack.sh" "$E2E/artifacts/stack.log" node two-fans.js
