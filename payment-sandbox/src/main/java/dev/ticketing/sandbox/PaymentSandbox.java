@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  * GET  /sandbox/orders/{orderId}         {orderId, confirmRequests, cancelRequests, statusRequests, captures, refunds}
  * POST /sandbox/faults                   {orderId, failures}  the next N provider calls for that order answer 500
  * PUT  /sandbox/settings                 {slowDelayMillis}    how long tok_slow takes
+ * PUT  /sandbox/chaos                    {errorRate, slowRate, slowMillis, lostAnswerRate}  random provider faults
+ * GET  /sandbox/chaos                    the chaos settings and how many of each fault were injected
  * </pre>
  */
 public final class PaymentSandbox implements AutoCloseable {
@@ -62,6 +64,7 @@ public final class PaymentSandbox implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final SandboxProvider provider;
     private final IdempotencyStore idempotency = new IdempotencyStore();
+    private final Chaos chaos = new Chaos();
     private final String expectedAuthorization;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -177,8 +180,17 @@ public final class PaymentSandbox implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             IdempotencyStore.Reply reply;
+            boolean provider = ex.getRequestURI().getRawPath().startsWith("/v1/");
             try {
-                reply = route(ex);
+                // Chaos applies to the provider API only: a failure before any work, or the work done and then
+                // the answer slow or lost (the client's retry with the same Idempotency-Key is answered again).
+                reply = provider && chaos.failBefore() ? Chaos.internalError() : route(ex);
+                if (provider && reply.status() < 500) {
+                    chaos.delayAnswer();
+                    if (chaos.loseAnswer()) {
+                        reply = Chaos.internalError();
+                    }
+                }
             } catch (ProviderError e) {
                 reply = new IdempotencyStore.Reply(e.status, Map.of("code", e.code, "message", e.getMessage()));
             } catch (IOException e) {
@@ -249,6 +261,15 @@ public final class PaymentSandbox implements AutoCloseable {
                 failNext(orderId, failures.intValue());
                 return new IdempotencyStore.Reply(204, null);
             }
+            if ("PUT".equals(method) && "/sandbox/chaos".equals(path)) {
+                JsonNode b = body(ex);
+                chaos.set(rate(b, "errorRate"), rate(b, "slowRate"), Math.max(0, Optional.ofNullable(number(b, "slowMillis")).orElse(0L)),
+                        rate(b, "lostAnswerRate"));
+                return ok(chaos.view());
+            }
+            if ("GET".equals(method) && "/sandbox/chaos".equals(path)) {
+                return ok(chaos.view());
+            }
             if ("PUT".equals(method) && "/sandbox/settings".equals(path)) {
                 Long millis = number(body(ex), "slowDelayMillis");
                 if (millis == null) {
@@ -287,6 +308,17 @@ public final class PaymentSandbox implements AutoCloseable {
             }
             return node;
         }
+    }
+
+    private static double rate(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return 0;
+        }
+        if (!n.isNumber() || n.asDouble() < 0 || n.asDouble() > 1) {
+            throw ProviderError.badRequest(field + " must be a number from 0 to 1");
+        }
+        return n.asDouble();
     }
 
     private static String text(JsonNode body, String field) {

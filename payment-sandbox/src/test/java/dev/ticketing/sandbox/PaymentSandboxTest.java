@@ -90,6 +90,31 @@ class PaymentSandboxTest {
     }
 
     @Test
+    void chaosLosesTheAnswerButNotThePaymentAndTheRetryIsAnsweredAgain() throws Exception {
+        String orderId = order();
+        try {
+            assertEquals(200, call("PUT", "/sandbox/chaos", "{\"lostAnswerRate\":1}", null, null).status());
+            Answer lost = confirm("tok_approve", orderId, 7000, "chaos-" + orderId);
+            assertEquals(500, lost.status(), "the answer is lost");
+            assertEquals(1, sandbox.ledger(orderId).size(), "but the payment went through");
+            call("PUT", "/sandbox/chaos", "{}", null, null);
+            Answer retry = confirm("tok_approve", orderId, 7000, "chaos-" + orderId);
+            assertEquals(200, retry.status());
+            assertEquals("DONE", retry.body().get("status").asText());
+            assertEquals(1, sandbox.ledger(orderId).size(), "the retry is answered from the first payment");
+
+            call("PUT", "/sandbox/chaos", "{\"errorRate\":1}", null, null);
+            String other = order();
+            assertEquals(500, confirm("tok_approve", other, 7000, "chaos-" + other).status());
+            assertEquals(0, sandbox.ledger(other).size(), "an error before the work captures nothing");
+            assertEquals(1, call("GET", "/sandbox/chaos", null, null, null).body().path("injected").path("errors").asInt());
+            assertEquals(400, call("PUT", "/sandbox/chaos", "{\"errorRate\":2}", null, null).status());
+        } finally {
+            call("PUT", "/sandbox/chaos", "{}", null, null);
+        }
+    }
+
+    @Test
     void sameIdempotencyKeyReplaysTheStoredResponse() throws Exception {
         String orderId = order();
         Answer first = confirm("tok_approve", orderId, 1000, "same-" + orderId);

@@ -83,6 +83,11 @@ public class ProblemMappers {
     /** Anything else is our fault: log it, answer in the same shape without leaking internals. */
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (Dependencies.unavailable(e)) { // the database down or the pool exhausted: come again, not our defect
+            Log.warnf("Dependency unavailable: %s", e.toString());
+            return response(Problem.of(503, "Service Unavailable", "Please try again shortly."))
+                    .header("Retry-After", "2").build();
+        }
         Log.error("Unexpected failure", e);
         return response(Problem.of(500, "Internal Server Error", "Something went wrong on our side.")).build();
     }

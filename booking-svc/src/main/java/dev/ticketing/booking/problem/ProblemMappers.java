@@ -94,4 +94,16 @@ public class ProblemMappers {
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
         return respond(Problem.of(status, title, e.getMessage()));
     }
+
+    /** A store down or saturated is 503 + Retry-After (clients come again); anything else is our defect: 500. */
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        if (Dependencies.unavailable(e)) {
+            Log.warnf("dependency unavailable: %s", e.toString());
+            return Response.fromResponse(respond(Problem.of(503, "Service Unavailable",
+                    "A store this service needs is unavailable; try again shortly"))).header("Retry-After", "2").build();
+        }
+        Log.error("unexpected failure", e);
+        return respond(Problem.of(500, "Internal Server Error", "Something went wrong on our side"));
+    }
 }

@@ -128,8 +128,12 @@ class GatewayTest {
     }
 
     @Test
-    void downBackendIsABadGateway() throws Exception {
-        assertEquals(502, get("/api/down/x", null).statusCode());
+    void downBackendIsABadGatewayInProblemJson() throws Exception {
+        HttpResponse<String> r = get("/api/down/x", null);
+        assertEquals(502, r.statusCode());
+        assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("2", r.headers().firstValue("Retry-After").orElse(""));
+        assertTrue(r.body().contains("\"status\":502"), r.body());
     }
 
     @Test

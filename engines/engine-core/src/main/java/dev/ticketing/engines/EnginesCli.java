@@ -40,6 +40,24 @@ public final class EnginesCli {
             }
             return;
         }
+        if (args.length >= 4 && (args[0].equals("kafka") || args[0].equals("opensearch"))) {
+            // kafka|opensearch <stateDir> <ownerPid> <port>: one engine again on the same data (fault runs restart
+            // the broker this way after stopping it)
+            ProcessHandle owner = ProcessHandle.of(Long.parseLong(args[2]))
+                    .orElseThrow(() -> new IllegalArgumentException("no process " + args[2]));
+            Engine engine = args[0].equals("kafka") ? Engine.KAFKA : Engine.OPENSEARCH;
+            long t0 = System.nanoTime();
+            try {
+                RunningEngine r = EngineLauncher.fromEnvironment().start(engine,
+                        Path.of(args[1]).toAbsolutePath().resolve(args[0]), Integer.parseInt(args[3]), owner);
+                System.out.printf("%s=%s %s_PID=%d %s_SECONDS=%.1f%n", engine, r.address(), engine, r.pid(), engine,
+                        (System.nanoTime() - t0) / 1e9);
+            } catch (RuntimeException e) {
+                System.err.println(e.getMessage());
+                System.exit(1);
+            }
+            return;
+        }
         if (args.length >= 5 && args[0].equals("stores")) {
             // stores <stateDir> <ownerPid> <pgPort|0> <redisPort|0> [databases]
             ProcessHandle owner = ProcessHandle.of(Long.parseLong(args[2]))
@@ -71,6 +89,7 @@ public final class EnginesCli {
             return;
         }
         System.err.println("usage: EnginesCli up <stateDir> <ownerPid> [kafkaPort] [openSearchPort]"
+                + " | kafka|opensearch <stateDir> <ownerPid> <port>"
                 + " | stores <stateDir> <ownerPid> <pgPort|0> <redisPort|0> [db,db] | stop <pid>...");
         System.exit(2);
     }

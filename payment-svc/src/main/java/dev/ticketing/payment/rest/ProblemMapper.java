@@ -44,6 +44,11 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
+        if (Dependencies.unavailable(e)) { // the database down or the pool exhausted: come again, not our defect
+            Log.warnf("dependency unavailable on %s: %s", uri.getPath(), e.toString());
+            return Response.fromResponse(problem(503, "Service Unavailable", "try again shortly", uri, null))
+                    .header("Retry-After", "2").build();
+        }
         Log.error("unexpected error on " + uri.getPath(), e);
         return problem(500, "Internal Server Error", "an unexpected error occurred", uri, null);
     }

@@ -6,6 +6,7 @@ import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.list.ListCommands;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,7 +18,9 @@ import java.util.List;
 @ApplicationScoped
 public class FairnessAudit {
 
-    public record Report(String performanceId, long admitted, long reentered, long inversions, long outOfOrderAdmissions) {
+    /** {@code overtaken}: up to 50 users (never re-entered) admitted after someone who arrived later than they did. */
+    public record Report(String performanceId, long admitted, long reentered, long inversions, long outOfOrderAdmissions,
+                         List<String> overtaken) {
     }
 
     private final ListCommands<String, String> lists;
@@ -33,15 +36,22 @@ public class FairnessAudit {
         List<String> audit = lists.lrange(keys.audit(), 0, -1);
         long[] arrivals = new long[audit.size()];
         int n = 0;
+        long latestArrival = Long.MIN_VALUE;
+        List<String> overtaken = new ArrayList<>();
         for (String line : audit) {
             String[] f = line.split(" ", 3);
             if (f[1].equals("0")) {
-                arrivals[n++] = Long.parseLong(f[0]);
+                long arrival = Long.parseLong(f[0]);
+                arrivals[n++] = arrival;
+                if (arrival < latestArrival && overtaken.size() < 50 && f.length > 2) {
+                    overtaken.add(f[2]);
+                }
+                latestArrival = Math.max(latestArrival, arrival);
             }
         }
         String ooo = hashes.hget(keys.key("stats"), "inversions");
         return new Report(performanceId, audit.size(), audit.size() - n, inversions(Arrays.copyOf(arrivals, n)),
-                ooo == null ? 0 : Long.parseLong(ooo));
+                ooo == null ? 0 : Long.parseLong(ooo), overtaken);
     }
 
     /** Pairs i < j with a[i] > a[j], by merge sort (O(n log n) over up to queue.audit-max admissions). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.ticketing.queue.room.RoomNotFoundException;
+import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -79,6 +80,19 @@ public class ProblemMappers {
         String title = type == null ? "Error" : type.getReasonPhrase();
         String detail = status >= 500 ? title : e.getMessage();
         return respond(Problem.of(status, title, detail));
+    }
+
+    /** Redis down, restarting or loading is 503 + Retry-After (clients come again); anything else is a 500. */
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        if (Dependencies.unavailable(e)) {
+            Log.warnf("dependency unavailable: %s", e.toString());
+            return Response.fromResponse(respond(Problem.of(503, "Service Unavailable",
+                    "The waiting room's store is unavailable; your place is kept, try again shortly")))
+                    .header("Retry-After", "2").build();
+        }
+        Log.error("unexpected failure", e);
+        return respond(Problem.of(500, "Internal Server Error", "Something went wrong on our side"));
     }
 
     private static Response unauthorized() {

@@ -15,7 +15,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyResponse;
 import io.vertx.httpproxy.ProxyOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -128,10 +134,27 @@ public class Edge {
     /** One proxy per backend and kind; only routes marked websocket may upgrade. */
     private HttpProxy proxy(Route route) {
         String key = route.service() + (route.websocket() ? "#ws" : "");
-        return proxies.computeIfAbsent(key, k -> HttpProxy
-                .reverseProxy(new ProxyOptions().setSupportWebSocket(route.websocket()),
-                        route.websocket() ? webSocketClient : httpClient)
-                .origin(route.port(), backendHost));
+        return proxies.computeIfAbsent(key, k -> {
+            HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(route.websocket()),
+                    route.websocket() ? webSocketClient : httpClient).origin(route.port(), backendHost);
+            proxy.addInterceptor(new ProxyInterceptor() {
+                @Override
+                public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+                    // A backend that is down or restarting answers like the rest of the platform, not with an
+                    // empty 502: clients see problem+json and Retry-After, and come again.
+                    return context.sendRequest().recover(err -> {
+                        Log.warnf("%s unreachable: %s", route.service(), err.toString());
+                        ProxyResponse r = context.request().response().setStatusCode(502)
+                                .putHeader("Content-Type", "application/problem+json")
+                                .putHeader("Retry-After", "2")
+                                .setBody(Body.body(Buffer.buffer(Problems.json(502, "Bad Gateway",
+                                        route.service() + " is not answering; try again shortly."))));
+                        return Future.succeededFuture(r);
+                    });
+                }
+            });
+            return proxy;
+        });
     }
 
     static boolean ambiguous(String path) {

@@ -9,16 +9,20 @@ final class Problems {
     private Problems() {
     }
 
-    static void send(HttpServerResponse response, int status, String title, String detail) {
-        if (response.ended() || response.headWritten()) {
-            return;
-        }
-        String body = new JsonObject()
+    static String json(int status, String title, String detail) {
+        return new JsonObject()
                 .put("type", "about:blank")
                 .put("title", title)
                 .put("status", status)
                 .put("detail", detail)
                 .encode();
+    }
+
+    static void send(HttpServerResponse response, int status, String title, String detail) {
+        if (response.ended() || response.headWritten()) {
+            return;
+        }
+        String body = json(status, title, detail);
         response.setStatusCode(status)
                 .putHeader("Content-Type", "application/problem+json")
                 .putHeader("Cache-Control", "no-store");

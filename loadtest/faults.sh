@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The fault-injection run, one command:   loadtest/faults.sh [small|large] [-Dname=value ...]
+# Starts its own Redis (append-only file, so a crash can be survived) and its own stack (./ticketing up, which
+# supervises and restarts crashed services), fuzzes every public endpoint, then drives an on-sale while it kills -9
+# each service, stops the Kafka broker, crashes Redis, exhausts booking-svc's connection pool and makes the payment
+# provider fail, slow down and lose answers. The checkers print reports (loadtest/target/faults/*.txt) and the exit
+# status is non-zero on any breach. `small` (the default) is what ./mvnw verify runs; see docs/reliability.md.
+set -euo pipefail
+LT=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$LT/.." && pwd)
+SIZE=${1:-small}; [ $# -gt 0 ] && shift
+case "$SIZE" in
+  small) PRESET=(-Dfans=120 -DwindowSeconds=180 -Dseats=80 -Dcapacity=10 -DfuzzRequests=10000) ;;
+  large) PRESET=(-Dfans=1500 -DwindowSeconds=900 -Dseats=1000 -Dcapacity=100 -Drounds=3 -DfuzzRequests=50000) ;;
+  *) echo "usage: loadtest/faults.sh [small|large] [-Dname=value ...]" >&2; exit 2 ;;
+esac
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+if port_open 8080; then
+  echo "[faults] a stack is already running on :8080 — stop it first: the fault run starts (and crashes) its own" >&2
+  exit 1
+fi
+command -v redis-server >/dev/null || { echo "[faults] redis-server is required (Debian package redis-server)" >&2; exit 1; }
+
+OUT="$LT/target/faults"
+REDIS_PORT=${FAULTS_REDIS_PORT:-16379}
+REDIS_DIR="$OUT/redis"
+rm -rf "$REDIS_DIR"; mkdir -p "$REDIS_DIR"
+# The waiting room's durability promise (docs/reliability.md): append-only file, fsync every second.
+REDIS_ARGS="--port $REDIS_PORT --bind 127.0.0.1 --dir $REDIS_DIR --appendonly yes --appendfsync everysec --daemonize yes --pidfile $REDIS_DIR/redis.pid --logfile $REDIS_DIR/redis.log"
+stop_redis() {
+  local pid
+  pid=$(redis-cli -p "$REDIS_PORT" info server 2>/dev/null | sed -n 's/^process_id:\([0-9]*\).*/\1/p')
+  [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+}
+trap stop_redis EXIT
+# shellcheck disable=SC2086
+redis-server $REDIS_ARGS
+for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
+
+export TICKETING_REDIS_PORT=$REDIS_PORT
+export BOOKING_HOLD_TTL=${BOOKING_HOLD_TTL:-PT30S}   # holds that fans walk away from lapse within the run
+# A pool smaller than the worker pool, so locking the seat table really exhausts it (requests then wait for a
+# connection until the acquisition timeout) instead of only queueing on worker threads.
+export TICKETING_PG_POOL_MAX=${TICKETING_PG_POOL_MAX:-8}
+cd "$ROOT"
+STACK_BASE_URL=http://127.0.0.1:8080 devstack/with-stack.sh "$OUT/stack.log" bash -c '
+  set +e
+  ./mvnw -B -q -f loadtest/pom.xml test-compile exec:java@fuzz -DrepoRoot="$1" "${@:3}"; fuzz=$?
+  ./mvnw -B -q -f loadtest/pom.xml exec:java@faults -DrepoRoot="$1" -DredisPort='"$REDIS_PORT"' -DredisArgs="$2" "${@:3}"; faults=$?
+  echo "[faults] fuzz exit $fuzz, fault run exit $faults (reports: loadtest/target/faults/)"
+  [ $fuzz = 0 ] && [ $faults = 0 ]' _ "$ROOT" "$REDIS_ARGS" "${PRESET[@]}" "$@"

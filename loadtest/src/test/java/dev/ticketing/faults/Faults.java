@@ -1,0 +1,224 @@
+package dev.ticketing.faults;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Injects the faults of a run into the local stack started by {@code ./ticketing up} (which supervises the services
+ * and writes {@code .devstack/pids/*.pid}): kill -9 of a service (the supervisor restarts it, like a kubelet), the
+ * Kafka broker stopped and started again on its data, Redis killed and restarted on its append-only file, booking-svc's
+ * connection pool exhausted behind a table lock, and a misbehaving payment provider. Each fault returns once the
+ * system is healthy again; the log records when.
+ */
+final class Faults {
+
+    record Injected(String fault, Instant at, Instant recovered, String detail) {
+    }
+
+    static final Map<String, Integer> PORTS = Map.of("auth-svc", 8081, "search-svc", 8082, "queue-svc", 8083,
+            "booking-svc", 8084, "payment-svc", 8085);
+
+    private final FaultParams p;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    final List<Injected> log = Collections.synchronizedList(new ArrayList<>());
+    /** 500s (or 5xx without problem+json) the pool-exhaustion readers saw: defects like the fans'. */
+    final List<String> poolDefects = Collections.synchronizedList(new ArrayList<>());
+    private volatile String showtimeId;
+
+    Faults(FaultParams p) {
+        this.p = p;
+    }
+
+    void showtime(String id) {
+        this.showtimeId = id;
+    }
+
+    void inject(String fault) throws Exception {
+        Instant at = Instant.now();
+        System.out.printf("[faults] %s  injecting %s%n", at, fault);
+        String detail = switch (fault) {
+            case "booking-svc", "payment-svc", "queue-svc", "search-svc", "auth-svc" -> killService(fault);
+            case "kafka" -> restartKafka();
+            case "redis" -> restartRedis();
+            case "booking-db-pool" -> exhaustBookingPool();
+            case "provider" -> misbehavingProvider();
+            default -> throw new IllegalArgumentException("unknown fault " + fault + " (known: " + FaultParams.ALL_FAULTS + ")");
+        };
+        Instant recovered = Instant.now();
+        log.add(new Injected(fault, at, recovered, detail));
+        System.out.printf("[faults] %s  recovered from %s in %d s: %s%n", recovered, fault,
+                Duration.between(at, recovered).toSeconds(), detail);
+    }
+
+    private String killService(String svc) throws Exception {
+        long pid = pid(svc);
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL: no shutdown hooks, no goodbyes
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (pid(svc) == pid || !ready("http://127.0.0.1:" + PORTS.get(svc) + "/q/health/ready")) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException(svc + " did not come back within 180 s after kill -9");
+            }
+            Thread.sleep(250);
+        }
+        return "kill -9 pid " + pid + ", restarted as pid " + pid(svc);
+    }
+
+    private String restartKafka() throws Exception {
+        long pid = pid("kafka");
+        ProcessHandle h = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no kafka process " + pid));
+        h.destroy(); // SIGTERM: the broker stops as it would on a node drain
+        h.onExit().get(60, TimeUnit.SECONDS);
+        Thread.sleep(p.kafkaDownSeconds() * 1000L);
+        Process start = new ProcessBuilder("java", "-cp", p.repoRoot().resolve("engines/engine-core/target/classes").toString(),
+                "-Dticketing.repo.root=" + p.repoRoot(), "dev.ticketing.engines.EnginesCli", "kafka",
+                p.stateDir().resolve("engines").toString(), Long.toString(pid("ticketing")), "9092")
+                .redirectErrorStream(true).start();
+        String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (start.waitFor() != 0) {
+            throw new IllegalStateException("kafka did not start again: " + out);
+        }
+        Matcher m = Pattern.compile("KAFKA_PID=(\\d+)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no KAFKA_PID in: " + out);
+        }
+        Files.writeString(p.stateDir().resolve("pids/kafka.pid"), m.group(1));
+        return "SIGTERM pid " + pid + ", down " + p.kafkaDownSeconds() + " s, started again as pid " + m.group(1);
+    }
+
+    private String restartRedis() throws Exception {
+        String pidText = redisCli("info", "server").lines().filter(l -> l.startsWith("process_id:"))
+                .map(l -> l.substring("process_id:".length()).trim()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("redis on :" + p.redisPort() + " did not answer INFO"));
+        long pid = Long.parseLong(pidText);
+        ProcessHandle h = ProcessHandle.of(pid).orElseThrow();
+        h.destroyForcibly(); // a crash: only what the append-only file has (fsync every second) survives
+        h.onExit().get(30, TimeUnit.SECONDS);
+        Thread.sleep(3000);
+        List<String> cmd = new ArrayList<>(List.of("redis-server"));
+        cmd.addAll(List.of(System.getProperty("redisArgs", "").trim().split("\\s+")));
+        Process start = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (start.waitFor() != 0) {
+            throw new IllegalStateException("redis did not start again: " + out);
+        }
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!redisCli("ping").contains("PONG")) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("redis not answering after restart");
+            }
+            Thread.sleep(250);
+        }
+        // the services notice by themselves; wait until queue-svc answers ready again
+        while (!ready("http://127.0.0.1:8083/q/health/ready") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
+        }
+        return "kill -9 pid " + pid + ", restarted on its append-only file (" + redisCli("dbsize").trim() + " keys)";
+    }
+
+    private String redisCli(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(p.redisPort())));
+        cmd.addAll(List.of(args));
+        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        proc.waitFor();
+        return out;
+    }
+
+    /**
+     * Every booking-svc connection ends up waiting on a lock another client holds on the seat table, and more
+     * requests arrive than the pool has connections: those must be refused quickly with 503 + Retry-After, and the
+     * service must serve normally once the lock is gone.
+     */
+    private String exhaustBookingPool() throws Exception {
+        String url = "jdbc:postgresql://" + FaultParams.env("TICKETING_PG_HOST", "127.0.0.1") + ":"
+                + FaultParams.env("TICKETING_PG_PORT", "5432") + "/" + FaultParams.str("bookingDb", "booking");
+        ExecutorService pool = Executors.newFixedThreadPool(60);
+        Map<Integer, Long> answers = new java.util.concurrent.ConcurrentSkipListMap<>();
+        try (Connection db = DriverManager.getConnection(url, FaultParams.env("TICKETING_PG_USER", "postgres"),
+                FaultParams.env("TICKETING_PG_PASSWORD", ""))) {
+            db.setAutoCommit(false);
+            try (Statement s = db.createStatement()) {
+                s.execute("lock table seat in access exclusive mode");
+            }
+            Http http = new Http(p.baseUrl());
+            long until = System.currentTimeMillis() + p.poolExhaustSeconds() * 1000L;
+            for (int i = 0; i < 60; i++) {
+                pool.submit(() -> {
+                    while (System.currentTimeMillis() < until) {
+                        Http.Answer a = http.once("GET", "/api/showtimes/" + showtimeId + "/seats", null, null, Map.of());
+                        answers.merge(a.status(), 1L, Long::sum);
+                        if (a.status() == 500 || a.status() > 500 && !a.contentType().startsWith("application/problem+json")) {
+                            poolDefects.add(a.status() + " " + Http.abbreviate(a.body()));
+                        }
+                    }
+                });
+            }
+            Thread.sleep(p.poolExhaustSeconds() * 1000L);
+            db.rollback();
+        }
+        pool.shutdown();
+        pool.awaitTermination(120, TimeUnit.SECONDS);
+        if (!ready("http://127.0.0.1:8084/q/health/ready")) {
+            throw new IllegalStateException("booking-svc not ready after the pool was exhausted");
+        }
+        return "seat table locked " + p.poolExhaustSeconds() + " s under 60 parallel seat-map readers; answers by status " + answers;
+    }
+
+    private String misbehavingProvider() throws Exception {
+        String chaos = "{\"errorRate\":0.25,\"slowRate\":0.25,\"slowMillis\":9000,\"lostAnswerRate\":0.25}";
+        send("PUT", p.sandboxUrl() + "/sandbox/chaos", chaos);
+        Thread.sleep(p.chaosSeconds() * 1000L);
+        String after = send("PUT", p.sandboxUrl() + "/sandbox/chaos", "{}");
+        return "provider failing/slow (9 s)/losing answers, each at 25%, for " + p.chaosSeconds() + " s: " + after;
+    }
+
+    private String send(String method, String url, String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            throw new IOException(method + " " + url + " -> " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    boolean ready(String url) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private long pid(String name) throws IOException {
+        Path f = p.stateDir().resolve("pids/" + name + ".pid");
+        if (!Files.exists(f)) {
+            throw new IllegalStateException("no " + f + ": the fault run needs a stack started by ./ticketing up");
+        }
+        String s = Files.readString(f).trim();
+        return s.isEmpty() ? -1 : Long.parseLong(s);
+    }
+}

@@ -1,0 +1,502 @@
+package dev.ticketing.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ticketing.loadtest.Api;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Hostile input against every public endpoint through the gateway: malformed JSON, wrong types, huge bodies, unicode,
+ * negative and overflowing numbers, SQL and search-query injection, path traversal, missing/forged/alg=none tokens,
+ * another fan's ids and admission token, and WebSocket garbage. Every answer must be below 500, every refusal
+ * application/problem+json, and a refused request must leave the platform's state exactly as it was (compared
+ * after every refused write through a digest of the databases and of the waiting room as fans see it).
+ */
+public final class Fuzz {
+
+    record Endpoint(String method, String path, boolean user, Supplier<String> body, String headerName) {
+    }
+
+    private final FaultParams p;
+    private final Http http;
+    private final Random rnd = new Random(20261126L);
+    private final List<String> breaches = new ArrayList<>();
+    private final Map<String, Long> statuses = new TreeMap<>();
+    private long sent;
+    private long refusedWrites;
+    private long acceptedWrites;
+    private Api.Fan a;
+    private Api.Fan b;
+    private String admin;
+    private String perfId;
+    private String showtimeId;
+    private String seatA;
+    private String orderA;
+    private String admissionA;
+    private String admissionB;
+    private String refreshA;
+    private String forged;
+    private String algNone;
+    private String digest;
+
+    Fuzz(FaultParams p) {
+        this.p = p;
+        this.http = new Http(p.baseUrl());
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(new Fuzz(FaultParams.fromSystem()).run());
+    }
+
+    int run() throws Exception {
+        Files.createDirectories(p.reportDir());
+        setUp();
+        List<Endpoint> endpoints = endpoints();
+        digest = quietDigest();
+        long t0 = System.currentTimeMillis();
+        int wsRounds = 0;
+        while (sent < p.fuzzRequests()) {
+            Endpoint e = endpoints.get(rnd.nextInt(endpoints.size()));
+            fuzzOnce(e);
+            if (sent / 500 > wsRounds) {
+                wsRounds++;
+                webSocketGarbage();
+            }
+            if (sent % 2000 == 0) {
+                System.out.printf("[fuzz] %d requests, %d refused writes checked, %d breaches (%d s)%n", sent, refusedWrites,
+                        breaches.size(), (System.currentTimeMillis() - t0) / 1000);
+            }
+        }
+        StringBuilder r = new StringBuilder();
+        r.append(String.format("Fuzz run — %d requests (%d WebSocket sessions) against %s in %d s%n", sent, wsRounds,
+                p.baseUrl(), (System.currentTimeMillis() - t0) / 1000));
+        r.append(String.format("answers by status: %s%n", statuses));
+        r.append(String.format("refused writes whose state was checked: %d; accepted writes (re-baselined): %d%n",
+                refusedWrites, acceptedWrites));
+        r.append(String.format("breaches: %d%n", breaches.size()));
+        breaches.stream().limit(50).forEach(x -> r.append("  BREACH ").append(x).append('\n'));
+        r.append(breaches.isEmpty() ? "RESULT: PASS — 0 5xx, every refusal problem+json, no state changed by a refusal\n"
+                : "RESULT: FAIL\n");
+        System.out.print(r);
+        Files.writeString(p.reportDir().resolve("fuzz-report.txt"), r.toString());
+        return breaches.isEmpty() ? 0 : 1;
+    }
+
+    // ---- the cast: two fans, one performance, A with a confirmed order ----------------------------------------
+
+    private void setUp() throws Exception {
+        Api api = new Api(p.baseUrl());
+        admin = api.login(FaultParams.env("TICKETING_ADMIN_EMAIL", "admin@ticketing.local"),
+                FaultParams.env("TICKETING_ADMIN_PASSWORD", "admin-dev-password"));
+        Api.Created sale = api.createOnSale(admin, 20, 1000, 3600);
+        perfId = sale.performanceId();
+        showtimeId = sale.showtimeId();
+        List<Api.Fan> fans = api.fans("fuzzfan", 2, 2);
+        a = fans.get(0);
+        b = fans.get(1);
+        admissionA = admit(a);
+        admissionB = admit(b);
+        JsonNode seats = http.once("GET", "/api/showtimes/" + showtimeId + "/seats", null, null, Map.of()).json().path("seats");
+        seatA = seats.get(0).path("id").asText();
+        Http.Answer hold = http.once("POST", "/api/showtimes/" + showtimeId + "/holds", a.token(),
+                "{\"seatIds\":[\"" + seatA + "\"]}", Map.of("X-Admission-Token", admissionA));
+        Http.Answer order = http.once("POST", "/api/orders", a.token(), "{\"holdId\":\"" + hold.json().path("holdId").asText()
+                + "\",\"paymentToken\":\"tok_approve\"}", Map.of("X-Admission-Token", admissionA));
+        orderA = order.json().path("orderId").asText();
+        Http.Answer login = http.once("POST", "/api/auth/login", null, "{\"email\":\"" + a.email() + "\",\"password\":\""
+                + "loadtest-" + a.email().hashCode() + "-pw\"}", Map.of());
+        refreshA = login.json().path("refreshToken").asText();
+        forged = forge(a.token());
+        algNone = algNone(a.token());
+        System.out.printf("[fuzz] performance %s, showtime %s, fan A's order %s%n", perfId, showtimeId, orderA);
+    }
+
+    private String admit(Api.Fan f) {
+        Http.Answer e = http.call("POST", "/api/queues/" + perfId + "/entries", f.token(), null);
+        String token = e.json().path("admissionToken").asText(null);
+        Http.Answer me = e;
+        for (int i = 0; token == null && i < 60; i++) {
+            Http.sleep(500);
+            me = http.once("GET", "/api/queues/" + perfId + "/entries/me", f.token(), null, Map.of());
+            token = me.json().path("admissionToken").asText(null);
+        }
+        if (token == null) {
+            throw new IllegalStateException("fan not admitted to the fuzz room: enter " + e.status() + " " + e.body()
+                    + ", last status " + me.status() + " " + me.body());
+        }
+        return token;
+    }
+
+    // ---- the endpoints (the public contract) and their valid bodies -------------------------------------------
+
+    private List<Endpoint> endpoints() {
+        String perf = "{\"title\":\"퍼징 공연\",\"description\":\"d\",\"venue\":\"v\",\"category\":\"concert\",\"showtimes\":[{\"startsAt\":\"2031-01-01T10:00:00Z\",\"sections\":[{\"name\":\"R\",\"rows\":1,\"seatsPerRow\":2,\"price\":1000}]}]}";
+        return List.of(
+                new Endpoint("POST", "/api/auth/signup", false, () -> "{\"email\":\"" + a.email() + "\",\"password\":\"x\",\"name\":\"n\"}", null),
+                new Endpoint("POST", "/api/auth/login", false, () -> "{\"email\":\"" + a.email() + "\",\"password\":\"wrong-password\"}", null),
+                new Endpoint("POST", "/api/auth/refresh", false, () -> "{\"refreshToken\":\"" + refreshA + "x\"}", null),
+                new Endpoint("GET", "/api/auth/me", true, null, null),
+                new Endpoint("GET", "/api/auth/jwks", false, null, null),
+                new Endpoint("GET", "/api/search/performances?q={q}&page={n}&size={n}", false, null, null),
+                new Endpoint("GET", "/api/search/suggest?q={q}", false, null, null),
+                new Endpoint("POST", "/api/search/admin/rebuild", true, null, null),
+                new Endpoint("GET", "/api/performances?page={n}&size={n}", false, null, null),
+                new Endpoint("GET", "/api/performances/{perf}", false, null, null),
+                new Endpoint("POST", "/api/performances", true, () -> perf, null),
+                new Endpoint("PUT", "/api/performances/{perf}", true, () -> perf, null),
+                new Endpoint("DELETE", "/api/performances/{perf}", true, null, null),
+                new Endpoint("GET", "/api/showtimes/{showtime}/seats", false, null, null),
+                new Endpoint("POST", "/api/showtimes/{showtime}/holds", true, () -> "{\"seatIds\":[\"" + seatA + "\"]}", "X-Admission-Token"),
+                new Endpoint("DELETE", "/api/showtimes/{showtime}/holds/{id}", true, null, null),
+                new Endpoint("POST", "/api/orders", true, () -> "{\"holdId\":\"" + java.util.UUID.randomUUID() + "\",\"paymentToken\":\"tok_approve\"}", "X-Admission-Token"),
+                new Endpoint("GET", "/api/orders", true, null, null),
+                new Endpoint("GET", "/api/orders/{order}", true, null, null),
+                new Endpoint("POST", "/api/orders/{order}/cancel", true, null, null),
+                new Endpoint("GET", "/api/payments/{order}", true, null, null),
+                new Endpoint("POST", "/api/queues/{perf}/entries", true, null, null),
+                new Endpoint("GET", "/api/queues/{perf}/entries/me", true, null, null),
+                new Endpoint("DELETE", "/api/queues/{perf}/entries/me", true, null, null),
+                new Endpoint("PUT", "/api/queues/{perf}/config", true, () -> "{\"capacity\":1000,\"sessionTtlSeconds\":3600}", null),
+                new Endpoint("GET", "/api/queues/{perf}/config", true, null, null),
+                new Endpoint("GET", "/api/queues/{perf}/audit", true, null, null),
+                new Endpoint("GET", "/api/queues/.well-known/jwks.json", false, null, null));
+    }
+
+    // ---- mutations ---------------------------------------------------------------------------------------------
+
+    static final String[] NASTY = {"' OR '1'='1", "1; DROP TABLE seat;--", "\" OR \"\"=\"", "%27%20OR%201%3D1--",
+            "../../../../etc/passwd", "..%2f..%2fetc%2fpasswd", "%2e%2e%2f", "..\\..\\windows", "%00", "\u0000",
+            "레미제라블'; --", "😀🎫", "\u202Eevil", "\u200B", "ﾠ", "a".repeat(5000), "{\"query\":{\"match_all\":{}}}",
+            "*:*", "title:(a OR b)^99", "\\", "<script>alert(1)</script>", "${jndi:ldap://x/a}", "{{7*7}}", "%s%n%x",
+            "-1", "0", "2147483648", "9223372036854775808", "1e309", "-0", "NaN", "null", "true", "[]", "{}"};
+    static final String[] NUMBERS = {"-1", "0", "-2147483649", "2147483648", "9223372036854775808",
+            "-9223372036854775809", "1e309", "1.5", "-0", "\"12\"", "null", "true", "[]", "{}", "\"\"", "99999999999999999999999"};
+
+    private void fuzzOnce(Endpoint e) {
+        int kind = rnd.nextInt(10);
+        String token = e.user() ? a.token() : null;
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (e.headerName() != null) {
+            headers.put(e.headerName(), admissionA);
+        }
+        String path = fill(e.path(), kind == 1);
+        String body = e.body() == null ? null : e.body().get();
+        String contentType = null;
+        String label;
+        switch (kind) {
+            case 0 -> { // identity: none, garbage, forged by a foreign key, alg=none, the other fan
+                String[] t = {null, "garbage", forged, algNone, b.token(), a.token() + "x", ""};
+                token = t[rnd.nextInt(t.length)];
+                label = "token";
+            }
+            case 1 -> label = "path";
+            case 2 -> { // another fan's admission token, a forged one, garbage
+                String[] t = {admissionB, forge(admissionA), "x".repeat(rnd.nextInt(3000)), "", algNone};
+                headers.put("X-Admission-Token", t[rnd.nextInt(t.length)]);
+                label = "admission";
+            }
+            case 3 -> {
+                body = malformed(body);
+                label = "malformed";
+            }
+            case 4 -> {
+                body = wrongTypes(body == null ? "{\"x\":1}" : body);
+                label = "types";
+            }
+            case 5 -> {
+                body = huge();
+                label = "huge";
+            }
+            case 6 -> {
+                contentType = new String[]{"text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data"}[rnd.nextInt(4)];
+                label = "content-type";
+            }
+            case 7 -> { // someone else's resources: fan B acting on A's order, hold, place
+                token = b.token();
+                headers.put("X-Admission-Token", admissionB);
+                label = "other-user";
+            }
+            default -> {
+                body = body == null ? null : unicode(body);
+                label = "unicode";
+            }
+        }
+        if (contentType != null) {
+            headers.put("Content-Type", contentType);
+        }
+        String method = rnd.nextInt(40) == 0 ? new String[]{"PATCH", "TRACE", "OPTIONS", "PUT", "HEAD"}[rnd.nextInt(5)] : e.method();
+        send(method, path, token, body, headers, label + " " + e.method() + " " + e.path());
+    }
+
+    private String fill(String template, boolean nasty) {
+        String s = template;
+        for (String var : List.of("{perf}", "{showtime}", "{order}", "{id}", "{q}", "{n}")) {
+            while (s.contains(var)) {
+                String v = switch (var) {
+                    case "{perf}" -> nasty ? pathNasty() : perfId;
+                    case "{showtime}" -> nasty ? pathNasty() : showtimeId;
+                    case "{order}" -> nasty ? pathNasty() : orderA;
+                    case "{id}" -> nasty ? pathNasty() : java.util.UUID.randomUUID().toString();
+                    case "{q}" -> URLEncoder.encode(NASTY[rnd.nextInt(NASTY.length)], StandardCharsets.UTF_8);
+                    default -> URLEncoder.encode(NUMBERS[rnd.nextInt(NUMBERS.length)].replace("\"", ""), StandardCharsets.UTF_8);
+                };
+                s = s.replaceFirst(java.util.regex.Pattern.quote(var), java.util.regex.Matcher.quoteReplacement(v));
+            }
+        }
+        return s;
+    }
+
+    private String pathNasty() {
+        String[] p = {"..", "%2e%2e", "..%2f..%2f", "%00", "%27%20OR%201%3D1--", "00000000-0000-0000-0000-000000000000", "-1",
+                "99999999999999999999", "%F0%9F%98%80", "%ED%A0%80", "x".repeat(3000), "%25", "a%20b", ";", "*", "%0d%0aSet-Cookie:x=1"};
+        return p[rnd.nextInt(p.length)];
+    }
+
+    private String malformed(String body) {
+        String base = body == null ? "{\"a\":1}" : body;
+        String[] m = {base.substring(0, base.length() / 2), "{", "[", "", "null", "\"str\"", "42", "[]", "{\"a\":}",
+                base + "}", base.replaceFirst(":", ""), "{'single':'quotes'}", "\u0000" + base, "[".repeat(5000),
+                "{\"a\":" + "[".repeat(2000) + "]".repeat(2000) + "}", base.replace("\"", "")};
+        return m[rnd.nextInt(m.length)];
+    }
+
+    /** Replaces one JSON value (string, number, array) of the valid body with a value of another type. */
+    private String wrongTypes(String body) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\"[^\"]*\"|-?\\d+|\\[[^\\]]*\\])").matcher(body);
+        List<int[]> spans = new ArrayList<>();
+        while (m.find()) {
+            spans.add(new int[]{m.start(1), m.end(1)});
+        }
+        if (spans.isEmpty()) {
+            return body;
+        }
+        int[] s = spans.get(rnd.nextInt(spans.size()));
+        String[] values = {NUMBERS[rnd.nextInt(NUMBERS.length)], "\"" + NASTY[rnd.nextInt(NASTY.length)].replace("\\", "\\\\").replace("\"", "\\\"") + "\"",
+                "[1,2,3]", "{\"nested\":{\"deep\":true}}", "null", "true", "\"" + "x".repeat(100_000) + "\""};
+        return body.substring(0, s[0]) + values[rnd.nextInt(values.length)] + body.substring(s[1]);
+    }
+
+    private String huge() {
+        int size = new int[]{1 << 20, 5 << 20, 12 << 20}[rnd.nextInt(3)];
+        return rnd.nextBoolean() ? "{\"seatIds\":[" + "\"x\",".repeat(size / 4) + "\"x\"]}" : "{\"title\":\"" + "가".repeat(size / 3) + "\"}";
+    }
+
+    private String unicode(String body) {
+        String[] u = {"😀", "\u202E", "\u200B", "\uFEFF", "\\u0000", "\\ud800", "가나다", "é", "\u0085", "\\u001f"};
+        return body.replaceFirst("\"([^\"]*)\"(?=\\s*[,}])", "\"$1" + u[rnd.nextInt(u.length)] + "\"");
+    }
+
+    // ---- sending and judging -----------------------------------------------------------------------------------
+
+    private void send(String method, String path, String token, String body, Map<String, String> headers, String label) {
+        Map<String, String> h = new LinkedHashMap<>(headers);
+        String ct = h.remove("Content-Type");
+        Http.Answer r;
+        if (ct != null && body != null) {
+            r = http.onceWithType(method, path, token, body, h, ct);
+        } else {
+            r = http.once(method, path, token, body, h);
+        }
+        sent++;
+        statuses.merge(Integer.toString(r.status()), 1L, Long::sum);
+        String what = method + " " + path.substring(0, Math.min(path.length(), 120)) + " [" + label + "]";
+        if (r.status() == 0) {
+            breach("no answer: " + what + " " + Http.abbreviate(r.body()));
+            return;
+        }
+        if (r.status() >= 500) {
+            breach(r.status() + ": " + what + " " + Http.abbreviate(r.body()));
+        } else if (r.status() >= 400 && !"HEAD".equals(method) && !r.contentType().startsWith("application/problem+json")) {
+            breach(r.status() + " not problem+json (" + r.contentType() + "): " + what + " " + Http.abbreviate(r.body()));
+        }
+        boolean write = !method.equals("GET") && !method.equals("HEAD") && !method.equals("OPTIONS");
+        if (!write) {
+            return;
+        }
+        if (r.status() >= 400) {
+            refusedWrites++;
+            String after = digest();
+            if (!after.equals(digest)) {
+                breach("state changed by a refused request (" + r.status() + "): " + what + " — " + diff(digest, after));
+                digest = quietDigest();
+            }
+        } else {
+            acceptedWrites++;
+            digest = quietDigest();
+        }
+    }
+
+    private void webSocketGarbage() {
+        HttpClient client = HttpClient.newHttpClient();
+        String base = p.baseUrl().replaceFirst("^http", "ws") + "/api/queues/" + perfId + "/ws?access_token=";
+        for (String t : new String[]{forged, algNone, "garbage", ""}) { // refused at the handshake
+            sent++;
+            try {
+                WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create(base + URLEncoder.encode(t, StandardCharsets.UTF_8)),
+                        new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+                ws.abort();
+                breach("WebSocket accepted with a bad token: " + t.substring(0, Math.min(20, t.length())));
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof WebSocketHandshakeException h) {
+                    int st = h.getResponse().statusCode();
+                    statuses.merge("ws-" + st, 1L, Long::sum);
+                    if (st >= 500) {
+                        breach("WebSocket handshake " + st + " for a bad token");
+                    }
+                } else {
+                    breach("WebSocket handshake failed without an answer: " + e.getCause());
+                }
+            } catch (Exception e) {
+                breach("WebSocket handshake: " + e);
+            }
+        }
+        sent++;
+        try { // a signed-in fan's socket fed garbage: ignored or closed, never a crash, and the place is kept
+            WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create(base + URLEncoder.encode(a.token(), StandardCharsets.UTF_8)),
+                    new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+            byte[] junk = new byte[4096];
+            rnd.nextBytes(junk);
+            ws.sendText("{\"type\":", true).get(5, TimeUnit.SECONDS);
+            ws.sendText("x".repeat(200_000), true).get(5, TimeUnit.SECONDS);
+            ws.sendBinary(ByteBuffer.wrap(junk), true).get(5, TimeUnit.SECONDS);
+            ws.sendText(new String(junk, StandardCharsets.ISO_8859_1), true).get(5, TimeUnit.SECONDS);
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+        } catch (CompletionException | java.util.concurrent.ExecutionException e) {
+            // the server may close a socket that sends garbage: that is a refusal, not a failure
+        } catch (Exception e) {
+            breach("WebSocket garbage: " + e);
+        }
+        statuses.merge("ws-garbage", 1L, Long::sum);
+        Http.Answer me = http.once("GET", "/api/queues/" + perfId + "/entries/me", a.token(), null, Map.of());
+        if (me.status() != 200) {
+            breach("fan A's place was lost after WebSocket garbage: " + me.status());
+        }
+    }
+
+    private void breach(String what) {
+        breaches.add(what);
+        if (breaches.size() <= 30) {
+            System.out.println("[fuzz] BREACH " + what);
+        }
+    }
+
+    // ---- state digest ------------------------------------------------------------------------------------------
+
+    /** The digest once background work caused by an accepted write has settled (two equal readings 1 s apart). */
+    private String quietDigest() {
+        String d = digest();
+        for (int i = 0; i < 30; i++) {
+            Http.sleep(1000);
+            String again = digest();
+            if (again.equals(d)) {
+                return d;
+            }
+            d = again;
+        }
+        return d;
+    }
+
+    /**
+     * The platform's state as its owners define it: accounts and refresh tokens, the catalog, seats and holds (a
+     * lapsed hold counts as expired whether or not the sweeper has run), orders, payments, and both fans' places in
+     * the waiting room.
+     */
+    private String digest() {
+        StringBuilder d = new StringBuilder();
+        d.append("auth=").append(sql("auth", """
+                select md5(coalesce((select string_agg(t::text, ',' order by t::text) from account t), '')
+                        || coalesce((select string_agg(t::text, ',' order by t::text) from refresh_token t), ''))"""));
+        d.append(" booking=").append(sql("booking", """
+                select md5(coalesce((select string_agg(t::text, ',' order by t::text) from performance t), '')
+                  || coalesce((select string_agg(t::text, ',' order by t::text) from showtime t), '')
+                  || coalesce((select string_agg(id::text || ':' || case when status = 'HELD' and held_until < now()
+                        then 'AVAILABLE' else status end || ':' || coalesce(order_id::text, ''), ',' order by id) from seat), '')
+                  || coalesce((select string_agg(id::text || ':' || case when status = 'ACTIVE' and expires_at < now()
+                        then 'EXPIRED' else status end, ',' order by id) from seat_hold), '')
+                  || coalesce((select string_agg(id::text || ':' || status, ',' order by id) from booking_order), ''))"""));
+        d.append(" payment=").append(sql("payment",
+                "select md5(coalesce((select string_agg(order_id || ':' || status, ',' order by order_id) from payment), ''))"));
+        for (Api.Fan f : new Api.Fan[]{a, b}) {
+            JsonNode me = http.once("GET", "/api/queues/" + perfId + "/entries/me", f.token(), null, Map.of()).json();
+            d.append(" queue=").append(me.path("status").asText()).append('/').append(me.path("position").asText());
+        }
+        return d.toString();
+    }
+
+    private static String diff(String before, String after) {
+        String[] x = before.split(" ");
+        String[] y = after.split(" ");
+        List<String> changed = new ArrayList<>();
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            if (!x[i].equals(y[i])) {
+                changed.add(x[i].replaceAll("=.*", "") + ": " + x[i].replaceAll(".*=", "") + " -> " + y[i].replaceAll(".*=", ""));
+            }
+        }
+        return String.join("; ", changed);
+    }
+
+    private String sql(String db, String query) {
+        String url = "jdbc:postgresql://" + FaultParams.env("TICKETING_PG_HOST", "127.0.0.1") + ":"
+                + FaultParams.env("TICKETING_PG_PORT", "5432") + "/" + db;
+        try (Connection c = DriverManager.getConnection(url, FaultParams.env("TICKETING_PG_USER", "postgres"),
+                FaultParams.env("TICKETING_PG_PASSWORD", "")); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (Exception e) {
+            return "unreadable:" + e.getMessage();
+        }
+    }
+
+    // ---- tokens no one should accept ---------------------------------------------------------------------------
+
+    /** The same header and claims, signed by a key that is not the issuer's (same kid). */
+    private static String forge(String jwt) {
+        try {
+            String[] parts = jwt.split("\\.");
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            KeyPair kp = g.generateKeyPair();
+            Signature sig = Signature.getInstance("SHA256withRSA");
+            sig.initSign(kp.getPrivate());
+            sig.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            return parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig.sign());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String algNone(String jwt) {
+        String[] parts = jwt.split("\\.");
+        String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        return header + "." + parts[1] + ".";
+    }
+
+    static Duration since(long t0) {
+        return Duration.ofMillis(System.currentTimeMillis() - t0);
+    }
+}

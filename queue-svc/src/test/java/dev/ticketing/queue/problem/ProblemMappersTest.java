@@ -1,0 +1,39 @@
+package dev.ticketing.queue.problem;
+
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Regression test from the fault suite: while Redis restarts, the blocking Redis client fails with a
+ * CompletionException around Netty's connect failure; that reached the fans as a bare 500. It is a 503 with
+ * Retry-After now, and a real defect stays a 500, both as problem+json.
+ */
+class ProblemMappersTest {
+
+    private final ProblemMappers mappers = new ProblemMappers();
+
+    @Test
+    void redisDownOrLoadingIs503WithRetryAfter() {
+        // what the fault run saw: CompletionException <- Netty's AnnotatedConnectException (a ConnectException)
+        Exception refused = new CompletionException(new ConnectException("Connection refused: /127.0.0.1:16379"));
+        Response r = mappers.unexpected(refused);
+        assertEquals(503, r.getStatus());
+        assertEquals("2", r.getHeaderString("Retry-After"));
+        assertEquals(Problem.MEDIA_TYPE, r.getMediaType().toString());
+
+        Exception loading = new CompletionException(new RuntimeException("LOADING Redis is loading the dataset in memory"));
+        assertEquals(503, mappers.unexpected(loading).getStatus());
+    }
+
+    @Test
+    void aDefectIsStillA500() {
+        Response r = mappers.unexpected(new IllegalStateException("bug"));
+        assertEquals(500, r.getStatus());
+        assertEquals(Problem.MEDIA_TYPE, r.getMediaType().toString());
+    }
+}
