@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.startsWith;
 
 /** booking-svc checks auth-svc's tokens itself (defence in depth): signature, expiry, issuer and audience. */
 @QuarkusTest
@@ -43,8 +44,22 @@ class AccessTokenTest extends BookingTestBase {
         String[] parts = tokenOf("someone").split("\\.");
         String unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + parts[1] + ".";
         for (String bad : new String[] {forged, expired, wrongAudience, wrongIssuer, unsigned, "garbage"}) {
-            given().header("Authorization", "Bearer " + bad).get("/api/orders").then().statusCode(401);
+            given().header("Authorization", "Bearer " + bad).get("/api/orders").then().statusCode(401)
+                    .contentType(startsWith("application/problem+json")).header("WWW-Authenticate", "Bearer");
+            // admin-only writes refuse it the same way, in the same shape
+            given().header("Authorization", "Bearer " + bad).contentType("application/json").body("{}")
+                    .post("/api/performances").then().statusCode(401).contentType(startsWith("application/problem+json"));
         }
-        given().get("/api/orders").then().statusCode(401);
+        given().get("/api/orders").then().statusCode(401).contentType(startsWith("application/problem+json"));
+    }
+
+    /** Regression (fuzz run): a stale or garbage token on a public read was an empty 401; the token is not needed there. */
+    @Test
+    void publicReadsIgnoreABadToken() {
+        Show show = newShow(1, 2);
+        given().header("Authorization", "Bearer garbage").get("/api/showtimes/" + show.showtimeId() + "/seats")
+                .then().statusCode(200);
+        given().header("Authorization", "Bearer garbage").get("/api/performances/" + show.performanceId())
+                .then().statusCode(200);
     }
 }

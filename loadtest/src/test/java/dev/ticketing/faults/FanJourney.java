@@ -52,6 +52,10 @@ final class FanJourney {
         }
         String room = "/api/queues/" + performanceId + "/entries";
         Http.Answer e = call("POST", room, null, Map.of());
+        for (int i = 0; e.status() == 404 && i < 60; i++) { // the room opens once queue-svc has the performance event
+            Http.sleep(1000);
+            e = call("POST", room, null, Map.of());
+        }
         if (e.status() != 200 && e.status() != 201) {
             return "enterFailed:" + e.status();
         }

@@ -52,6 +52,7 @@ public final class Fuzz {
     private long acceptedWrites;
     private Api.Fan a;
     private Api.Fan b;
+    private Api.Fan decoy;
     private String admin;
     private String perfId;
     private String showtimeId;
@@ -63,6 +64,7 @@ public final class Fuzz {
     private String forged;
     private String algNone;
     private String digest;
+    private final Map<String, Connection> dbs = new java.util.HashMap<>();
 
     Fuzz(FaultParams p) {
         this.p = p;
@@ -86,6 +88,7 @@ public final class Fuzz {
             if (sent / 500 > wsRounds) {
                 wsRounds++;
                 webSocketGarbage();
+                digest = digest(); // a socket without a ticket enters the room: an accepted change
             }
             if (sent % 2000 == 0) {
                 System.out.printf("[fuzz] %d requests, %d refused writes checked, %d breaches (%d s)%n", sent, refusedWrites,
@@ -116,9 +119,14 @@ public final class Fuzz {
         Api.Created sale = api.createOnSale(admin, 20, 1000, 3600);
         perfId = sale.performanceId();
         showtimeId = sale.showtimeId();
-        List<Api.Fan> fans = api.fans("fuzzfan", 2, 2);
+        // fresh fans per run: the fuzz's wrong passwords lock its decoy account (C) for 15 minutes, as they should
+        List<Api.Fan> fans = api.fans("fuzz" + System.currentTimeMillis() / 1000, 3, 3);
+        if (fans.size() < 3) {
+            throw new IllegalStateException("the fuzz fans could not sign up");
+        }
         a = fans.get(0);
         b = fans.get(1);
+        decoy = fans.get(2);
         admissionA = admit(a);
         admissionB = admit(b);
         JsonNode seats = http.once("GET", "/api/showtimes/" + showtimeId + "/seats", null, null, Map.of()).json().path("seats");
@@ -138,6 +146,10 @@ public final class Fuzz {
 
     private String admit(Api.Fan f) {
         Http.Answer e = http.call("POST", "/api/queues/" + perfId + "/entries", f.token(), null);
+        for (int i = 0; e.status() == 404 && i < 60; i++) { // the room opens once queue-svc has the performance event
+            Http.sleep(1000);
+            e = http.call("POST", "/api/queues/" + perfId + "/entries", f.token(), null);
+        }
         String token = e.json().path("admissionToken").asText(null);
         Http.Answer me = e;
         for (int i = 0; token == null && i < 60; i++) {
@@ -158,7 +170,7 @@ public final class Fuzz {
         String perf = "{\"title\":\"퍼징 공연\",\"description\":\"d\",\"venue\":\"v\",\"category\":\"concert\",\"showtimes\":[{\"startsAt\":\"2031-01-01T10:00:00Z\",\"sections\":[{\"name\":\"R\",\"rows\":1,\"seatsPerRow\":2,\"price\":1000}]}]}";
         return List.of(
                 new Endpoint("POST", "/api/auth/signup", false, () -> "{\"email\":\"" + a.email() + "\",\"password\":\"x\",\"name\":\"n\"}", null),
-                new Endpoint("POST", "/api/auth/login", false, () -> "{\"email\":\"" + a.email() + "\",\"password\":\"wrong-password\"}", null),
+                new Endpoint("POST", "/api/auth/login", false, () -> "{\"email\":\"" + decoy.email() + "\",\"password\":\"wrong-password\"}", null),
                 new Endpoint("POST", "/api/auth/refresh", false, () -> "{\"refreshToken\":\"" + refreshA + "x\"}", null),
                 new Endpoint("GET", "/api/auth/me", true, null, null),
                 new Endpoint("GET", "/api/auth/jwks", false, null, null),
@@ -302,7 +314,8 @@ public final class Fuzz {
     }
 
     private String huge() {
-        int size = new int[]{1 << 20, 5 << 20, 12 << 20}[rnd.nextInt(3)];
+        // just under the edge's 1 MiB limit (the services must refuse it themselves) and well over it
+        int size = new int[]{900_000, 1 << 20, 5 << 20, 12 << 20}[rnd.nextInt(4)];
         return rnd.nextBoolean() ? "{\"seatIds\":[" + "\"x\",".repeat(size / 4) + "\"x\"]}" : "{\"title\":\"" + "가".repeat(size / 3) + "\"}";
     }
 
@@ -347,7 +360,8 @@ public final class Fuzz {
             }
         } else {
             acceptedWrites++;
-            digest = quietDigest();
+            // entering or leaving the room is one synchronous Redis script; anything else may start events
+            digest = path.contains("/entries") ? digest() : quietDigest();
         }
     }
 
@@ -407,13 +421,16 @@ public final class Fuzz {
 
     // ---- state digest ------------------------------------------------------------------------------------------
 
-    /** The digest once background work caused by an accepted write has settled (two equal readings 1 s apart). */
+    /**
+     * The digest once the background work an accepted write started has finished: events relayed and consumed,
+     * payments settled, and two equal readings 1 s apart.
+     */
     private String quietDigest() {
         String d = digest();
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 60; i++) {
             Http.sleep(1000);
             String again = digest();
-            if (again.equals(d)) {
+            if (again.equals(d) && pipelineIdle()) {
                 return d;
             }
             d = again;
@@ -461,15 +478,31 @@ public final class Fuzz {
     }
 
     private String sql(String db, String query) {
-        String url = "jdbc:postgresql://" + FaultParams.env("TICKETING_PG_HOST", "127.0.0.1") + ":"
-                + FaultParams.env("TICKETING_PG_PORT", "5432") + "/" + db;
-        try (Connection c = DriverManager.getConnection(url, FaultParams.env("TICKETING_PG_USER", "postgres"),
-                FaultParams.env("TICKETING_PG_PASSWORD", "")); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-            rs.next();
-            return rs.getString(1);
+        try {
+            Connection c = dbs.get(db);
+            if (c == null || c.isClosed()) {
+                String url = "jdbc:postgresql://" + FaultParams.env("TICKETING_PG_HOST", "127.0.0.1") + ":"
+                        + FaultParams.env("TICKETING_PG_PORT", "5432") + "/" + db;
+                c = DriverManager.getConnection(url, FaultParams.env("TICKETING_PG_USER", "postgres"),
+                        FaultParams.env("TICKETING_PG_PASSWORD", ""));
+                dbs.put(db, c);
+            }
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+                rs.next();
+                return rs.getString(1);
+            }
         } catch (Exception e) {
+            dbs.remove(db);
             return "unreadable:" + e.getMessage();
         }
+    }
+
+    /** Nothing left in flight: both outboxes relayed, no order or payment waiting on the other side. */
+    private boolean pipelineIdle() {
+        return "0".equals(sql("booking", "select count(*) from outbox_event where published_at is null"))
+                && "0".equals(sql("payment", "select count(*) from outbox_event where published_at is null"))
+                && "0".equals(sql("booking", "select count(*) from booking_order where status = 'PENDING'"))
+                && "0".equals(sql("payment", "select count(*) from payment where status in ('PENDING','PROCESSING','REFUNDING')"));
     }
 
     // ---- tokens no one should accept ---------------------------------------------------------------------------

@@ -36,7 +36,9 @@ final class Http {
     }
 
     private final String baseUrl;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 like browsers and load tools on plain http (no h2c upgrade)
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<Integer, AtomicLong> byStatus = new ConcurrentHashMap<>();
     final AtomicLong requests = new AtomicLong();
     final AtomicLong retries = new AtomicLong();

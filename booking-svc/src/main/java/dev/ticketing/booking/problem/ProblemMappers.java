@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolationException;
@@ -75,9 +76,10 @@ public class ProblemMappers {
                 field == null ? null : List.of(new Problem.Violation(field, why)), null));
     }
 
-    @ServerExceptionMapper
-    public Response unauthorized(UnauthorizedException e) {
-        return respond(Problem.of(401, "Unauthorized", "A valid access token is required"));
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e) {
+        return Response.fromResponse(respond(Problem.of(401, "Unauthorized", "A valid access token is required")))
+                .header("WWW-Authenticate", "Bearer").build();
     }
 
     @ServerExceptionMapper

@@ -136,6 +136,20 @@ class GatewayTest {
         assertTrue(r.body().contains("\"status\":502"), r.body());
     }
 
+    /** Regression (fuzz run): oversized requests were a dropped connection or a bare 414 from the HTTP codec. */
+    @Test
+    void oversizedBodiesAndTargetsAreRefusedAtTheEdgeInProblemJson() throws Exception {
+        HttpResponse<String> big = http.send(HttpRequest.newBuilder(base.resolve("/api/open/things"))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"x\":\"" + "x".repeat(2 << 20) + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, big.statusCode());
+        assertEquals("application/problem+json", big.headers().firstValue("Content-Type").orElse(""));
+        HttpResponse<String> longTarget = get("/api/open/things?q=" + "a".repeat(6000), null);
+        assertEquals(414, longTarget.statusCode());
+        assertEquals("application/problem+json", longTarget.headers().firstValue("Content-Type").orElse(""));
+    }
+
     @Test
     void servesTheUiAndHealth() throws Exception {
         HttpResponse<String> r = get("/", null);

@@ -17,4 +17,12 @@ public interface GatewayConfig {
 
     /** auth-svc's verify endpoint (ingress-nginx auth-url semantics). */
     String authVerifyUrl();
+
+    /** Largest request body the edge forwards (ingress-nginx's proxy-body-size; the API's bodies are small). */
+    @io.smallrye.config.WithDefault("1048576")
+    long maxBodyBytes();
+
+    /** Longest request target (path and query) the edge forwards. */
+    @io.smallrye.config.WithDefault("4000")
+    int maxUriLength();
 }

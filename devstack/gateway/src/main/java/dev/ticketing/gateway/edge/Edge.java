@@ -43,6 +43,8 @@ public class Edge {
     private final AuthCheck authCheck;
     private final Path webRoot;
     private final String backendHost;
+    private final long maxBodyBytes;
+    private final int maxUriLength;
     private final HttpClient httpClient;
     private final HttpClient webSocketClient;
     private final Map<String, HttpProxy> proxies = new ConcurrentHashMap<>();
@@ -53,6 +55,8 @@ public class Edge {
         this.authCheck = authCheck;
         this.webRoot = Path.of(config.webRoot()).toAbsolutePath().normalize();
         this.backendHost = config.backendHost();
+        this.maxBodyBytes = config.maxBodyBytes();
+        this.maxUriLength = config.maxUriLength();
         // Vert.x' default pool is 5 connections per origin: far too few for an on-sale's parallel requests.
         this.httpClient = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(256).setKeepAlive(true));
         // Waiting-room sockets stay open for minutes: no idle timeout on the upstream side.
@@ -88,6 +92,19 @@ public class Edge {
             // The table matches raw paths, like the ingress; a path a backend would normalise differently could
             // otherwise slip past an auth: user route behind a public one.
             Problems.send(request.response(), 400, "Bad Request", "The path contains dot segments or encoded separators.");
+            return;
+        }
+        if (request.uri().length() > maxUriLength) {
+            Problems.send(request.response(), 414, "URI Too Long",
+                    "The request target is longer than " + maxUriLength + " characters.");
+            return;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && (!length.matches("\\d{1,18}") || Long.parseLong(length) > maxBodyBytes)) {
+            // refused before a byte is read or forwarded; the connection closes so the rest is not read either
+            request.response().putHeader(HttpHeaders.CONNECTION, "close");
+            Problems.send(request.response(), 413, "Content Too Large",
+                    "The request body is larger than " + maxBodyBytes + " bytes.");
             return;
         }
         Route route = table.match(path).orElse(null);
