@@ -1,5 +1,7 @@
 package dev.ticketing.faults;
 
+import dev.ticketing.loadtest.Params;
+
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -33,12 +35,11 @@ record FaultParams(String baseUrl, int fans, int windowSeconds, int seats, int c
     }
 
     static String str(String name, String dflt) {
-        String v = System.getProperty(name);
-        return v == null || v.isBlank() ? dflt : v.trim();
+        return Params.str(name, dflt);
     }
 
     static int num(String name, int dflt) {
-        return Integer.parseInt(str(name, Integer.toString(dflt)));
+        return Params.num(name, dflt);
     }
 
     static double dbl(String name, double dflt) {
@@ -46,7 +47,6 @@ record FaultParams(String baseUrl, int fans, int windowSeconds, int seats, int c
     }
 
     static String env(String name, String dflt) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? dflt : v;
+        return Params.env(name, dflt);
     }
 }

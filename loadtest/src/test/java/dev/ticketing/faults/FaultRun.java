@@ -44,6 +44,7 @@ public final class FaultRun {
         faults.showtime(sale.showtimeId());
         Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
         AtomicLong reentries = new AtomicLong();
+        List<String> stuck = java.util.Collections.synchronizedList(new ArrayList<>());
         long start = System.currentTimeMillis();
         ExecutorService crowd = Executors.newFixedThreadPool(Math.max(1, fans.size()));
         List<Future<?>> journeys = new ArrayList<>();
@@ -62,6 +63,9 @@ public final class FaultRun {
                 }
                 reentries.addAndGet(j.reentries());
                 String key = outcome.length() > 80 ? outcome.substring(0, 80) : outcome;
+                if (outcome.matches(".*:(0|5\\d\\d)$") || outcome.startsWith("clientError")) {
+                    stuck.add(f.email() + " " + outcome);
+                }
                 outcomes.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
             }));
         }
@@ -102,6 +106,7 @@ public final class FaultRun {
         checker.line("fan requests %d (retried %d), answers by status %s", http.requests.get(), http.retries.get(), http.statusCounts());
         checker.check(sale.performanceId(), sale.showtimeId(), recoveredAt, admin, http);
         checker.breach("faults that could not be injected", injectionErrors);
+        checker.breach("fans stopped by a server error after " + p.stepBudgetSeconds() + " s of retries", stuck);
         checker.breach("HTTP 500s, or other 5xx without problem+json", new ArrayList<>(http.defects));
         checker.breach("HTTP 500s while the booking pool was exhausted", new ArrayList<>(faults.poolDefects));
 

@@ -62,6 +62,8 @@ public final class Fuzz {
     private String admissionB;
     private String refreshA;
     private String forged;
+    private String expired;
+    private String wrongAudience;
     private String algNone;
     private String digest;
     private final Map<String, Connection> dbs = new java.util.HashMap<>();
@@ -143,6 +145,15 @@ public final class Fuzz {
         refreshA = login.json().path("refreshToken").asText();
         forged = forge(a.token());
         algNone = algNone(a.token());
+        expired = withRealKey(a.token(), "\"exp\":" + (System.currentTimeMillis() / 1000 - 600));
+        wrongAudience = withRealKey(a.token(), "\"aud\":\"another-api\"");
+        if (Files.exists(p.stateDir().resolve("auth-keys/signing-key.pem"))) {
+            // the control: re-signed with nothing wrong it is accepted, so the two above are refused for their claim
+            int control = http.once("GET", "/api/auth/me", withRealKey(a.token(), "\"fuzzControl\":true"), null, Map.of()).status();
+            if (control != 200) {
+                throw new IllegalStateException("a token re-signed with the dev key was refused (" + control + ")");
+            }
+        }
         System.out.printf("[fuzz] performance %s, showtime %s, fan A's order %s%n", perfId, showtimeId, orderA);
     }
 
@@ -224,7 +235,7 @@ public final class Fuzz {
         String label;
         switch (kind) {
             case 0 -> { // identity: none, garbage, forged by a foreign key, alg=none, the other fan
-                String[] t = {null, "garbage", forged, algNone, b.token(), a.token() + "x", ""};
+                String[] t = {null, "garbage", forged, algNone, b.token(), a.token() + "x", "", expired, wrongAudience};
                 token = t[rnd.nextInt(t.length)];
                 label = "token";
             }
@@ -370,7 +381,7 @@ public final class Fuzz {
     private void webSocketGarbage() {
         HttpClient client = HttpClient.newHttpClient();
         String base = p.baseUrl().replaceFirst("^http", "ws") + "/api/queues/" + perfId + "/ws?access_token=";
-        for (String t : new String[]{forged, algNone, "garbage", ""}) { // refused at the handshake
+        for (String t : new String[]{forged, algNone, expired, "garbage", ""}) { // refused at the handshake
             sent++;
             try {
                 WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create(base + URLEncoder.encode(t, StandardCharsets.UTF_8)),
@@ -526,6 +537,33 @@ public final class Fuzz {
             return parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig.sign());
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A token signed with auth-svc's real signing key but with one claim changed (expired, or for another audience):
+     * the local stack keeps its dev key in .devstack/auth-keys. Without the key file, the forged token stands in.
+     */
+    private String withRealKey(String jwt, String claim) {
+        try {
+            java.nio.file.Path pem = p.stateDir().resolve("auth-keys/signing-key.pem");
+            if (!Files.exists(pem)) {
+                return forged;
+            }
+            String b64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            java.security.PrivateKey key = java.security.KeyFactory.getInstance("RSA")
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(b64)));
+            String[] parts = jwt.split("\\.");
+            com.fasterxml.jackson.databind.node.ObjectNode claims = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    Http.JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+            claims.setAll((com.fasterxml.jackson.databind.node.ObjectNode) Http.JSON.readTree("{" + claim + "}"));
+            String body = Base64.getUrlEncoder().withoutPadding().encodeToString(Http.JSON.writeValueAsBytes(claims));
+            Signature sig = Signature.getInstance("SHA256withRSA");
+            sig.initSign(key);
+            sig.update((parts[0] + "." + body).getBytes(StandardCharsets.US_ASCII));
+            return parts[0] + "." + body + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig.sign());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sign with the dev key", e);
         }
     }
 

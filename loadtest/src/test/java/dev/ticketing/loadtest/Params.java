@@ -28,16 +28,16 @@ public record Params(String baseUrl, int users, int windowSeconds, int seats, in
         return baseUrl.replaceFirst("^http", "ws");
     }
 
-    static String str(String name, String dflt) {
+    public static String str(String name, String dflt) {
         String v = System.getProperty(name);
         return v == null || v.isBlank() ? dflt : v.trim();
     }
 
-    static int num(String name, int dflt) {
+    public static int num(String name, int dflt) {
         return Integer.parseInt(str(name, Integer.toString(dflt)));
     }
 
-    static String env(String name, String dflt) {
+    public static String env(String name, String dflt) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? dflt : v;
     }

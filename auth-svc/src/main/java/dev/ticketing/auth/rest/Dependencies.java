@@ -1,16 +1,13 @@
 package dev.ticketing.auth.rest;
 
 import java.net.ConnectException;
-import java.net.SocketException;
-import java.nio.channels.ClosedChannelException;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Tells a store that is down or saturated (PostgreSQL: refused or dropped connections, a Redis still loading its
- * append-only file, a connection pool with nothing free before its acquisition timeout) from a defect. The first is
- * answered 503 with Retry-After, so clients back off and come again; the second is a 500 and a log entry.
+ * Tells PostgreSQL being down or saturated from a defect: no connection (refused, dropped, shutting down), no pooled
+ * connection free before the acquisition timeout, too many clients, a lock or serialization give-up. The first is
+ * answered 503 with Retry-After so clients come again; anything else is a 500 and a log entry.
  */
 final class Dependencies {
 
@@ -19,20 +16,14 @@ final class Dependencies {
 
     static boolean unavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t.getMessage() == null ? "" : t.getMessage();
-            if (t instanceof ConnectException || t instanceof ClosedChannelException || t instanceof SocketException
-                    || t instanceof TimeoutException || t instanceof SQLTransientException
-                    || t.getClass().getName().endsWith("ConnectTimeoutException")
-                    || t.getClass().getName().endsWith("ConnectionPoolTooBusyException")
-                    || message.startsWith("LOADING") || message.contains("Connection is closed")
-                    || message.contains("Connection refused") || message.contains("acquisition timeout")) {
+            if (t instanceof ConnectException || t instanceof SQLTransientException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                // 08 connection, 53 insufficient resources, 57P0x shutdown, 55P03 lock timeout, 40 rollbacks
-                if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P0")
-                        || state.equals("55P03") || state.startsWith("40")) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+                // Agroal's pool timeout has no SQLState; 08 connection, 53 resources, 57P0x shutdown, 40 rollbacks
+                if (String.valueOf(sql.getMessage()).contains("acquisition timeout") || state.startsWith("08")
+                        || state.startsWith("53") || state.startsWith("57P0") || state.startsWith("40")) {
                     return true;
                 }
             }

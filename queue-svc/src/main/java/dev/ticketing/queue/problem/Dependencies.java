@@ -3,14 +3,12 @@ package dev.ticketing.queue.problem;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
-import java.sql.SQLException;
-import java.sql.SQLTransientException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Tells a store that is down or saturated (Redis: refused or dropped connections, a Redis still loading its
- * append-only file, a connection pool with nothing free before its acquisition timeout) from a defect. The first is
- * answered 503 with Retry-After, so clients back off and come again; the second is a 500 and a log entry.
+ * Tells Redis being down from a defect: a refused or dropped connection, a command timing out, or a Redis that is
+ * still loading its append-only file after a restart. The first is answered 503 with Retry-After (the fan's place is
+ * kept, the client comes again); anything else is a 500 and a log entry.
  */
 final class Dependencies {
 
@@ -21,20 +19,9 @@ final class Dependencies {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage() == null ? "" : t.getMessage();
             if (t instanceof ConnectException || t instanceof ClosedChannelException || t instanceof SocketException
-                    || t instanceof TimeoutException || t instanceof SQLTransientException
-                    || t.getClass().getName().endsWith("ConnectTimeoutException")
-                    || t.getClass().getName().endsWith("ConnectionPoolTooBusyException")
-                    || message.startsWith("LOADING") || message.contains("Connection is closed")
-                    || message.contains("Connection refused") || message.contains("acquisition timeout")) {
+                    || t instanceof TimeoutException || t.getClass().getSimpleName().equals("ConnectTimeoutException")
+                    || message.startsWith("LOADING") || message.contains("Connection is closed")) {
                 return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                // 08 connection, 53 insufficient resources, 57P0x shutdown, 55P03 lock timeout, 40 rollbacks
-                if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P0")
-                        || state.equals("55P03") || state.startsWith("40")) {
-                    return true;
-                }
             }
         }
         return false;
