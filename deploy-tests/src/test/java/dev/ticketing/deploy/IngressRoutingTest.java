@@ -96,6 +96,8 @@ class IngressRoutingTest {
             String path = route.path("path").asText();
             IngressPath ip = paths.stream().filter(p -> path.equals(p.path().path("path").asText())).findFirst()
                     .orElseThrow();
+            // every route refuses oversized bodies at the edge, like the local gateway
+            assertEquals("1m", ip.annotation("nginx.ingress.kubernetes.io/proxy-body-size"), path);
             if (route.path("websocket").asBoolean(false)) {
                 sawWebsocket = true;
                 assertEquals("3600", ip.annotation("nginx.ingress.kubernetes.io/proxy-read-timeout"), path);
