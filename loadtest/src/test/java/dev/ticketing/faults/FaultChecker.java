@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -200,9 +199,5 @@ final class FaultChecker {
     void line(String fmt, Object... args) {
         String s = String.format(fmt, args);
         out.append(s).append('\n');
-    }
-
-    static Duration since(long millis) {
-        return Duration.ofMillis(System.currentTimeMillis() - millis);
     }
 }

@@ -13,7 +13,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,11 +46,10 @@ public final class FaultRun {
         List<String> stuck = java.util.Collections.synchronizedList(new ArrayList<>());
         long start = System.currentTimeMillis();
         ExecutorService crowd = Executors.newFixedThreadPool(Math.max(1, fans.size()));
-        List<Future<?>> journeys = new ArrayList<>();
         for (int i = 0; i < fans.size(); i++) {
             Api.Fan f = fans.get(i);
             long arriveAt = start + (long) i * p.windowSeconds() * 1000L / Math.max(1, fans.size());
-            journeys.add(crowd.submit(() -> {
+            crowd.submit(() -> {
                 Http.sleep(Math.max(0, arriveAt - System.currentTimeMillis()));
                 FanJourney j = new FanJourney(http, f.email(), "loadtest-" + f.email().hashCode() + "-pw", f.token(),
                         sale.performanceId(), sale.showtimeId(), "Loadtest Arena", p);
@@ -67,7 +65,7 @@ public final class FaultRun {
                     stuck.add(f.email() + " " + outcome);
                 }
                 outcomes.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
-            }));
+            });
         }
 
         // faults start once the first fans are in and keep coming while the crowd arrives

@@ -18,7 +18,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -571,9 +570,5 @@ public final class Fuzz {
         String[] parts = jwt.split("\\.");
         String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         return header + "." + parts[1] + ".";
-    }
-
-    static Duration since(long t0) {
-        return Duration.ofMillis(System.currentTimeMillis() - t0);
     }
 }
