@@ -66,10 +66,12 @@ public final class Fuzz {
     private String algNone;
     private String digest;
     private final Map<String, Connection> dbs = new java.util.HashMap<>();
+    private final FaultChecker lag;
 
     Fuzz(FaultParams p) {
         this.p = p;
         this.http = new Http(p.baseUrl());
+        this.lag = new FaultChecker(p);
     }
 
     public static void main(String[] args) throws Exception {
@@ -434,15 +436,16 @@ public final class Fuzz {
     // ---- state digest ------------------------------------------------------------------------------------------
 
     /**
-     * The digest once the background work an accepted write started has finished: events relayed and consumed,
-     * payments settled, and two equal readings 1 s apart.
+     * The digest once the background work an accepted write started has finished: events relayed and consumed by
+     * every group (a completed or abandoned booking frees the fan's place in the waiting room), payments settled,
+     * and two equal readings 1 s apart.
      */
     private String quietDigest() {
         String d = digest();
         for (int i = 0; i < 60; i++) {
             Http.sleep(1000);
             String again = digest();
-            if (again.equals(d) && pipelineIdle()) {
+            if (again.equals(d) && pipelineIdle() && lag.consumerLag().isEmpty()) {
                 return d;
             }
             d = again;
