@@ -54,7 +54,9 @@ final class FaultChecker {
             Map<String, Long> lag;
             while (true) {
                 pendingOrders = ids(booking, "select id from booking_order where showtime_id = ? and status = 'PENDING'", st);
+                List<String> runOrders = ids(booking, "select id from booking_order where showtime_id = ?", st);
                 openPayments = ids(payment, "select order_id from payment where status in ('PENDING','PROCESSING','REFUNDING')", null);
+                openPayments.retainAll(runOrders); // this run's orders only
                 lag = consumerLag();
                 if ((pendingOrders.isEmpty() && openPayments.isEmpty() && lag.isEmpty()) || System.currentTimeMillis() > deadline) {
                     break;

@@ -458,30 +458,43 @@ public final class Fuzz {
      * payments, and both fans' places in the waiting room.
      */
     private String digest() {
+        // Scoped to the fuzz's own performance and fans, plus the totals a refused create would raise: data left
+        // in flight by an earlier, interrupted run must not read as a change made by a refused request.
+        String fans = "'" + a.email() + "','" + b.email() + "','" + decoy.email() + "'";
+        String users = "'" + subject(a.token()) + "','" + subject(b.token()) + "'";
         StringBuilder d = new StringBuilder();
-        d.append("auth=").append(sql("auth", """
-                select md5(coalesce((select string_agg(t::text, ',' order by t::text) from account t), '')
-                        || coalesce((select string_agg(t::text, ',' order by t::text) from refresh_token t), ''))"""));
+        d.append("auth=").append(sql("auth", "select md5((select count(*) from account)::text"
+                + " || coalesce((select string_agg(t::text, ',' order by t::text) from account t where email in (" + fans + ")), '')"
+                + " || coalesce((select string_agg(r::text, ',' order by r::text) from refresh_token r join account t"
+                + " on t.id = r.account_id where t.email in (" + fans + ")), ''))"));
         // Time alone must not change the digest: a live hold and a lapsed one read the same (the sweeper's release
         // too), while a new hold still shows as a new row and a sale as the seat's order.
-        d.append(" performance=").append(sql("booking",
-                "select md5(coalesce((select string_agg(t::text, ',' order by t::text) from performance t), '')"
-                        + " || coalesce((select string_agg(t::text, ',' order by t::text) from showtime t), ''))"));
-        d.append(" seat=").append(sql("booking", """
-                select md5(coalesce(string_agg(id::text || ':' || case when status = 'HELD' then 'AVAILABLE' else status end
-                        || ':' || coalesce(order_id::text, ''), ',' order by id), '')) from seat"""));
-        d.append(" hold=").append(sql("booking", """
-                select md5(coalesce(string_agg(id::text || ':' || case when status = 'ACTIVE' then 'EXPIRED' else status end,
-                        ',' order by id), '')) from seat_hold"""));
-        d.append(" order=").append(sql("booking",
-                "select md5(coalesce(string_agg(id::text || ':' || status, ',' order by id), '')) from booking_order"));
-        d.append(" payment=").append(sql("payment",
-                "select md5(coalesce((select string_agg(order_id || ':' || status, ',' order by order_id) from payment), ''))"));
+        d.append(" performance=").append(sql("booking", "select md5((select count(*) from performance)::text"
+                + " || coalesce((select string_agg(t::text, ',' order by t::text) from performance t where id = '" + perfId + "'), '')"
+                + " || coalesce((select string_agg(t::text, ',' order by t::text) from showtime t where performance_id = '" + perfId + "'), ''))"));
+        d.append(" seat=").append(sql("booking", "select md5(coalesce(string_agg(id::text || ':' || case when status = 'HELD'"
+                + " then 'AVAILABLE' else status end || ':' || coalesce(order_id::text, ''), ',' order by id), ''))"
+                + " from seat where showtime_id = '" + showtimeId + "'"));
+        d.append(" hold=").append(sql("booking", "select md5(coalesce(string_agg(id::text || ':' || case when status = 'ACTIVE'"
+                + " then 'EXPIRED' else status end, ',' order by id), '')) from seat_hold"
+                + " where showtime_id = '" + showtimeId + "' or user_id in (" + users + ")"));
+        d.append(" order=").append(sql("booking", "select md5(coalesce(string_agg(id::text || ':' || status, ',' order by id), ''))"
+                + " from booking_order where showtime_id = '" + showtimeId + "' or user_id in (" + users + ")"));
+        d.append(" payment=").append(sql("payment", "select md5(coalesce(string_agg(order_id || ':' || status, ','"
+                + " order by order_id), '')) from payment where user_id in (" + users + ")"));
         for (Api.Fan f : new Api.Fan[]{a, b}) {
             JsonNode me = http.once("GET", "/api/queues/" + perfId + "/entries/me", f.token(), null, Map.of()).json();
             d.append(" queue=").append(me.path("status").asText()).append('/').append(me.path("position").asText());
         }
         return d.toString();
+    }
+
+    private static String subject(String jwt) {
+        try {
+            return Http.JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1])).path("sub").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String diff(String before, String after) {
@@ -516,12 +529,14 @@ public final class Fuzz {
         }
     }
 
-    /** Nothing left in flight: both outboxes relayed, no order or payment waiting on the other side. */
+    /** Nothing of the fuzz's left in flight: both outboxes relayed, no order or payment of its fans unsettled. */
     private boolean pipelineIdle() {
+        String users = "'" + subject(a.token()) + "','" + subject(b.token()) + "'";
         return "0".equals(sql("booking", "select count(*) from outbox_event where published_at is null"))
                 && "0".equals(sql("payment", "select count(*) from outbox_event where published_at is null"))
-                && "0".equals(sql("booking", "select count(*) from booking_order where status = 'PENDING'"))
-                && "0".equals(sql("payment", "select count(*) from payment where status in ('PENDING','PROCESSING','REFUNDING')"));
+                && "0".equals(sql("booking", "select count(*) from booking_order where status = 'PENDING' and user_id in (" + users + ")"))
+                && "0".equals(sql("payment", "select count(*) from payment where status in ('PENDING','PROCESSING','REFUNDING')"
+                        + " and user_id in (" + users + ")"));
     }
 
     // ---- tokens no one should accept ---------------------------------------------------------------------------
