@@ -1,5 +1,6 @@
 package dev.ticketing.testsupport;
 
+import dev.ticketing.engines.Engine;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.sql.Connection;
@@ -13,12 +14,17 @@ import java.util.Map;
 /**
  * Points a service at the running PostgreSQL ({@code TICKETING_PG_HOST}/{@code _PORT}/{@code _USER}/{@code _PASSWORD},
  * default 127.0.0.1:5432 postgres) with a test database of its own ({@code <database>_test}, created if missing), so
- * tests never touch the local stack's data. Flyway cleans and migrates it when the service starts.
- * Init arg: {@code database} (the service's database name, e.g. {@code booking}).
+ * tests never touch the local stack's data. Flyway cleans and migrates it when the service starts. When nothing answers
+ * there, the build's embedded PostgreSQL is used instead ({@link StoreAddress}).
+ * Init args: {@code database} (the service's database name, e.g. {@code booking}); {@code flaky=true} puts a
+ * {@link FlakyLink} named {@code postgres-<database>} between the service and PostgreSQL, so a test can take it away.
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
+    private static StoreAddress address;
     private String database = "app";
+    private boolean flaky;
+    private FlakyLink link;
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -26,22 +32,36 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         if (!database.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("bad database name " + database);
         }
+        flaky = Boolean.parseBoolean(initArgs.getOrDefault("flaky", "false"));
+    }
+
+    private static synchronized StoreAddress address() {
+        if (address == null) {
+            address = StoreAddress.resolve(System.getenv().getOrDefault("TICKETING_PG_HOST", "127.0.0.1"),
+                    Integer.parseInt(System.getenv().getOrDefault("TICKETING_PG_PORT", "5432")), Engine.EMBEDDED_POSTGRES);
+        }
+        return address;
     }
 
     public static String host() {
-        return System.getenv().getOrDefault("TICKETING_PG_HOST", "127.0.0.1");
+        return address().host();
     }
 
     public static String port() {
-        return System.getenv().getOrDefault("TICKETING_PG_PORT", "5432");
+        return Integer.toString(address().port());
+    }
+
+    /** The link a {@code flaky=true} resource put in front of {@code database} (the init arg, without _test). */
+    public static FlakyLink link(String database) {
+        return FlakyLink.named("postgres-" + database + "_test");
     }
 
     public static String user() {
-        return System.getenv().getOrDefault("TICKETING_PG_USER", "postgres");
+        return address().embedded() ? "postgres" : System.getenv().getOrDefault("TICKETING_PG_USER", "postgres");
     }
 
     public static String password() {
-        return System.getenv().getOrDefault("TICKETING_PG_PASSWORD", "");
+        return address().embedded() ? "" : System.getenv().getOrDefault("TICKETING_PG_PASSWORD", "");
     }
 
     /** Creates the database if it is missing; safe to call from several JVMs at once. */
@@ -70,8 +90,13 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         ensureDatabase(database);
+        String hostPort = host() + ":" + port();
+        if (flaky) {
+            link = FlakyLink.open("postgres-" + database, host(), Integer.parseInt(port()));
+            hostPort = "127.0.0.1:" + link.port();
+        }
         return Map.of(
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + host() + ":" + port() + "/" + database,
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://" + hostPort + "/" + database,
                 "quarkus.datasource.username", user(),
                 "quarkus.datasource.password", password(),
                 "quarkus.flyway.clean-disabled", "false",
@@ -80,5 +105,8 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void stop() {
+        if (link != null) {
+            link.close();
+        }
     }
 }

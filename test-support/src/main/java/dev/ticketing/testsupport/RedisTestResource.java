@@ -1,5 +1,6 @@
 package dev.ticketing.testsupport;
 
+import dev.ticketing.engines.Engine;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
@@ -11,12 +12,17 @@ import java.util.Map;
 
 /**
  * Points a service at the running Redis ({@code TICKETING_REDIS_HOST}/{@code _PORT}, default 127.0.0.1:6379) on a
- * database index of its own (init arg {@code db}; the local stack uses 0), flushed when the resource starts.
- * Tests that need a clean room per class call {@link #flush(int)}.
+ * database index of its own (init arg {@code db}; the local stack uses 0), flushed when the resource starts. When
+ * nothing answers there, the build's embedded Redis is used instead ({@link StoreAddress}).
+ * Tests that need a clean room per class call {@link #flush(int)}. Init arg {@code flaky=true} puts a
+ * {@link FlakyLink} named {@code redis-<db>} between the service and Redis, so a test can take Redis away.
  */
 public class RedisTestResource implements QuarkusTestResourceLifecycleManager {
 
+    private static StoreAddress address;
     private int db = 9;
+    private boolean flaky;
+    private FlakyLink link;
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -24,14 +30,28 @@ public class RedisTestResource implements QuarkusTestResourceLifecycleManager {
         if (db < 1 || db > 15) {
             throw new IllegalArgumentException("test Redis db must be 1..15 (0 belongs to the local stack)");
         }
+        flaky = Boolean.parseBoolean(initArgs.getOrDefault("flaky", "false"));
+    }
+
+    private static synchronized StoreAddress address() {
+        if (address == null) {
+            address = StoreAddress.resolve(System.getenv().getOrDefault("TICKETING_REDIS_HOST", "127.0.0.1"),
+                    Integer.parseInt(System.getenv().getOrDefault("TICKETING_REDIS_PORT", "6379")), Engine.EMBEDDED_REDIS);
+        }
+        return address;
     }
 
     public static String host() {
-        return System.getenv().getOrDefault("TICKETING_REDIS_HOST", "127.0.0.1");
+        return address().host();
     }
 
     public static int port() {
-        return Integer.parseInt(System.getenv().getOrDefault("TICKETING_REDIS_PORT", "6379"));
+        return address().port();
+    }
+
+    /** The link a {@code flaky=true} resource put in front of database {@code db}. */
+    public static FlakyLink link(int db) {
+        return FlakyLink.named("redis-" + db);
     }
 
     /** FLUSHDB on one database index; a plain RESP exchange so this module needs no Redis client. */
@@ -72,10 +92,17 @@ public class RedisTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         flush(db);
+        if (flaky) {
+            link = FlakyLink.open("redis-" + db, host(), port());
+            return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + link.port() + "/" + db);
+        }
         return Map.of("quarkus.redis.hosts", "redis://" + host() + ":" + port() + "/" + db);
     }
 
     @Override
     public void stop() {
+        if (link != null) {
+            link.close();
+        }
     }
 }

@@ -81,6 +81,7 @@ public final class EngineLauncher {
                     "--owner-pid", Long.toString(owner.pid()),
                     "--port", Integer.toString(port == 0 ? freePort() : port),
                     "--second-port", Integer.toString(secondPort)));
+            cmd.addAll(engine.engineArgs);
             cmd.addAll(extraArgs);
 
             Process p = new ProcessBuilder(cmd)

@@ -19,15 +19,17 @@ import java.util.Map;
  * The local stack's fallback when no PostgreSQL or Redis is running (a fan's laptop): real PostgreSQL and Redis
  * binaries shipped inside Maven jars, with their data kept in {@code --data-dir} across restarts. {@code --port} is
  * PostgreSQL's port and {@code --second-port} Redis's; 0 skips that store. Creates the services' databases
- * ({@code --databases a,b,c}) and exits, stopping both, when its owner process does.
+ * ({@code --databases a,b,c}) and exits, stopping both, when its owner process does. {@code --only postgres|redis}
+ * starts one of them on {@code --port} (what the tests use when nothing answers on the configured ports).
  */
 public final class EmbeddedStoresMain {
 
     public static void main(String[] argv) throws Exception {
         EngineArgs args = EngineArgs.parse(argv);
         Path dataDir = args.path("data-dir").toAbsolutePath();
-        int pgPort = args.intValue("port");
-        int redisPort = args.intValue("second-port");
+        String only = args.values().getOrDefault("only", "");
+        int pgPort = only.equals("redis") ? 0 : args.intValue("port");
+        int redisPort = only.equals("redis") ? args.intValue("port") : only.equals("postgres") ? 0 : args.intValue("second-port");
         List<String> databases = List.of(args.values().getOrDefault("databases", "").split(","));
         Map<String, String> ready = new HashMap<>();
 
