@@ -6,12 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ticketing.search.index.PerformanceDocument;
 import dev.ticketing.search.index.PerformanceIndex;
 import dev.ticketing.search.index.WriteOutcome;
+import dev.ticketing.search.messaging.UnprocessableEvent;
+import dev.ticketing.search.messaging.WaitingForDependency;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.faulttolerance.api.BeforeRetry;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -21,6 +27,8 @@ import java.util.List;
  */
 @ApplicationScoped
 public class PerformanceEventsConsumer {
+
+    static final String CHANNEL = "performance-events";
 
     private final PerformanceIndex index;
     private final ObjectMapper json;
@@ -32,18 +40,26 @@ public class PerformanceEventsConsumer {
         this.metrics = metrics;
     }
 
-    /** Blocking processing is ordered by default: a partition's events are applied one after another. */
-    @Incoming("performance-events")
+    /**
+     * Blocking processing is ordered by default: a partition's events are applied one after another. OpenSearch down
+     * is a reason to wait, never to stop: the same record is tried again (100 ms growing to 5 s between attempts, for
+     * as long as it takes). A malformed record can never succeed: it goes to the dead-letter topic
+     * ({@code failure-strategy} in application.properties) instead of blocking every later event of its partition.
+     */
+    @Incoming(CHANNEL)
     @Blocking
+    @Retry(maxRetries = -1, maxDuration = 0, delay = 100, jitter = 50, abortOn = UnprocessableEvent.class)
+    @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
+    @BeforeRetry(WaitingForDependency.class)
     public void onEvent(String payload) {
         PerformanceDocument doc;
         try {
             doc = toDocument(json.readTree(payload));
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            // A malformed record can never succeed; skipping it beats blocking every later event of its partition.
-            Log.warnf("skipping unreadable performance event: %s", e.getMessage());
+            Log.warnf("performance event to the dead-letter topic: %s", e.getMessage());
             count("malformed");
-            return;
+            metrics.counter("ticketing.events.dead.lettered", "channel", CHANNEL).increment();
+            throw new UnprocessableEvent(e.getMessage());
         }
         if (doc == null) {
             count("ignored");
@@ -57,6 +73,9 @@ public class PerformanceEventsConsumer {
     /** The index document an event stands for, or null for event types this service does not follow. */
     PerformanceDocument toDocument(JsonNode event) throws JsonProcessingException {
         String type = event.path("type").asText("");
+        if (type.isEmpty()) {
+            throw new IllegalArgumentException("event without type: " + event.path("eventId"));
+        }
         switch (type) {
             case PerformanceUpserted.TYPE -> {
                 PerformanceUpserted e = json.treeToValue(event, PerformanceUpserted.class);
