@@ -69,7 +69,7 @@ class OpenSearchOutageTest {
     }
 
     @Test
-    void eventsThatArriveWhileOpenSearchIsDownAreIndexedWhenItIsBack() {
+    void eventsThatArriveWhileOpenSearchIsDownAreIndexedWhenItIsBack() throws InterruptedException {
         FlakyLink node = OpenSearchTestResource.link();
         double before = retries();
         node.cut();
@@ -86,6 +86,7 @@ class OpenSearchOutageTest {
         events.send(ids.get(0), events.upserted(ids.get(0), 3, "Final", "third version", "Hall", category,
                 NOW.plusDays(5), NOW.plusDays(6)));
         await().atMost(PATIENCE).until(() -> retries() > before);
+        Thread.sleep(8000); // longer than the index's own bounded retry, after which the channel once stopped
         node.restore();
 
         await().atMost(PATIENCE).untilAsserted(() -> search("").body("items.id", containsInAnyOrder(ids.toArray())));

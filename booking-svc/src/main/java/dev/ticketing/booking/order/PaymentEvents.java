@@ -2,9 +2,14 @@ package dev.ticketing.booking.order;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ticketing.booking.messaging.UnprocessableEvent;
+import dev.ticketing.booking.messaging.WaitingForDependency;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.faulttolerance.api.BeforeRetry;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -23,6 +28,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class PaymentEvents {
 
+    static final String CHANNEL = "payment-events";
+
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record PaymentEvent(String eventId, String type, String orderId, String paymentId, Long amount,
                                String providerReference, String reason) {
@@ -31,16 +38,26 @@ public class PaymentEvents {
     private final AgroalDataSource db;
     private final OrderService orders;
     private final ObjectMapper json;
+    private final MeterRegistry metrics;
 
-    public PaymentEvents(AgroalDataSource db, OrderService orders, ObjectMapper json) {
+    public PaymentEvents(AgroalDataSource db, OrderService orders, ObjectMapper json, MeterRegistry metrics) {
         this.db = db;
         this.orders = orders;
         this.json = json;
+        this.metrics = metrics;
     }
 
-    @Incoming("payment-events")
+    /**
+     * PostgreSQL down (a failover, a restart, an exhausted pool) is a reason to wait, never to stop: the transaction
+     * rolled back, so the same record is tried again, backing off from 100 ms to 5 s, for as long as it takes.
+     * Blocking consumption is ordered, so later payment results of the partition wait behind it. A record that can
+     * never be applied (not JSON, no type, no valid eventId/orderId) goes to the dead-letter topic instead.
+     */
+    @Incoming(CHANNEL)
     @Blocking
-    @Retry(maxRetries = 10, delay = 500, jitter = 200, delayUnit = ChronoUnit.MILLIS)
+    @Retry(maxRetries = -1, maxDuration = 0, delay = 100, jitter = 50, abortOn = UnprocessableEvent.class)
+    @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
+    @BeforeRetry(WaitingForDependency.class)
     public void onPaymentEvent(String raw) {
         PaymentEvent e;
         try {
@@ -48,10 +65,18 @@ public class PaymentEvents {
             UUID.fromString(e.eventId());
             UUID.fromString(e.orderId());
         } catch (Exception unreadable) {
-            Log.warnf("ignoring unreadable payment event: %s", raw);
-            return; // a poison message must not stop the partition
+            throw unprocessable("unreadable: " + unreadable.getMessage());
+        }
+        if (e.type() == null || e.type().isBlank()) {
+            throw unprocessable("event " + e.eventId() + " has no type");
         }
         apply(e);
+    }
+
+    private UnprocessableEvent unprocessable(String why) {
+        Log.warnf("payment event to the dead-letter topic: %s", why);
+        metrics.counter("ticketing.events.dead.lettered", "channel", CHANNEL).increment();
+        return new UnprocessableEvent(why);
     }
 
     @Transactional
