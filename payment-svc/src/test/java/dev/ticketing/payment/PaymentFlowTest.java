@@ -176,7 +176,7 @@ class PaymentFlowTest extends PaymentTestBase {
         Map<String, Object> placed = OrderEventsProducer.orderPlaced(UUID.randomUUID(), orderId, "user-1", -5,
                 "tok_approve");
         orders.send(orderId, placed);
-        orders.sendRaw(orderId, "{not json");                       // poison: skipped, consumer keeps going
+        orders.sendRaw(orderId, "{not json");                       // poison: dead-lettered, consumer keeps going
         orders.sendRaw(orderId, "{\"type\":\"SomethingNew\",\"eventId\":\"" + UUID.randomUUID() + "\"}");
 
         JsonNode failed = events.await(orderId, "PaymentFailed", WAIT);

@@ -8,16 +8,23 @@ import dev.ticketing.payment.charge.PaymentWorkers;
 import dev.ticketing.payment.config.PaymentConfig;
 import dev.ticketing.payment.order.OrderEvents.OrderCancelled;
 import dev.ticketing.payment.order.OrderEvents.OrderPlaced;
+import dev.ticketing.payment.messaging.DeadLetters;
+import dev.ticketing.payment.messaging.WaitingForDependency;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.faulttolerance.api.BeforeRetry;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,9 +45,11 @@ public class OrderEventsConsumer {
     private final PaymentStore store;
     private final PaymentWorkers workers;
     private final Duration lease;
+    private final DeadLetters deadLetters;
 
     public OrderEventsConsumer(ObjectMapper mapper, Validator validator, PaymentStore store, PaymentWorkers workers,
-                               PaymentConfig config) {
+                               PaymentConfig config, DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.lease = config.processing().lease();
         this.mapper = mapper;
         this.validator = validator;
@@ -48,39 +57,64 @@ public class OrderEventsConsumer {
         this.workers = workers;
     }
 
+    /**
+     * PostgreSQL down is a reason to wait, never to stop: the batch's transaction rolled back, so the same batch is
+     * tried again, backing off from 100 ms to 5 s, for as long as it takes (records stay in partition order; the
+     * event-id bookkeeping makes the retry idempotent). A record that can never be applied is not retried: it goes
+     * to the dead-letter topic once the batch has committed, before the batch is acknowledged.
+     */
     @Incoming(OrderEvents.TOPIC)
     @Blocking
-    // A database hiccup must not drop orders: the batch's transaction rolled back, so retrying it is safe.
-    @Retry(maxRetries = 10, delay = 500, jitter = 200)
-    public void onOrderEvents(List<String> payloads) {
+    @Retry(maxRetries = -1, maxDuration = 0, delay = 100, jitter = 50)
+    @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
+    @BeforeRetry(WaitingForDependency.class)
+    public void onOrderEvents(ConsumerRecords<String, String> records) {
+        List<Unprocessable> dead = new ArrayList<>();
         List<UUID> toStart = QuarkusTransaction.requiringNew().call(() -> {
+            dead.clear(); // a retried transaction starts over
             List<UUID> started = new ArrayList<>();
-            for (String payload : payloads) {
-                onOrderEvent(payload, started);
+            for (ConsumerRecord<String, String> record : records) {
+                String why = onOrderEvent(record.value(), started);
+                if (why != null) {
+                    dead.add(new Unprocessable(record, why));
+                }
             }
             return started;
         });
         toStart.forEach(workers::submit);
+        dead.forEach(d -> deadLetters.send(OrderEvents.TOPIC, d.record(), d.reason()));
     }
 
-    private void onOrderEvent(String payload, List<UUID> toStart) {
+    private record Unprocessable(ConsumerRecord<String, String> record, String reason) {
+    }
+
+    /** Applies one record inside the batch's transaction; returns why it can never be applied, or null. */
+    private String onOrderEvent(String payload, List<UUID> toStart) {
         JsonNode node;
         try {
-            node = mapper.readTree(payload);
+            node = mapper.readTree(payload == null ? "" : payload);
         } catch (JsonProcessingException e) {
-            Log.errorf("skipping an order event that is not JSON: %s", abbreviate(payload));
-            return;
+            return "not JSON: " + e.getOriginalMessage();
+        }
+        if (node == null || !node.isObject()) {
+            return "not a JSON object";
         }
         UUID eventId = eventId(node);
         if (eventId == null) {
-            Log.errorf("skipping an order event without a valid eventId: %s", abbreviate(payload));
-            return;
+            return "no valid eventId";
         }
-        switch (node.path("type").asText("")) {
+        String type = node.path("type").asText("");
+        switch (type) {
             case "OrderPlaced" -> placed(eventId, node, toStart);
-            case "OrderCancelled" -> cancelled(eventId, node, toStart);
-            default -> Log.debugf("ignoring order event type %s", node.path("type").asText());
+            case "OrderCancelled" -> {
+                return cancelled(eventId, node, toStart);
+            }
+            case "" -> {
+                return "no type";
+            }
+            default -> Log.debugf("ignoring order event type %s", type); // types we do not follow
         }
+        return null;
     }
 
     private void placed(UUID eventId, JsonNode node, List<UUID> toStart) {
@@ -103,20 +137,19 @@ public class OrderEventsConsumer {
                         () -> Log.debugf("OrderPlaced %s for order %s is a duplicate", eventId, order.orderId()));
     }
 
-    private void cancelled(UUID eventId, JsonNode node, List<UUID> toStart) {
+    private String cancelled(UUID eventId, JsonNode node, List<UUID> toStart) {
         OrderCancelled cancel;
         try {
             cancel = mapper.treeToValue(node, OrderCancelled.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            Log.errorf("skipping an unreadable OrderCancelled %s", eventId);
-            return;
+            return "unreadable OrderCancelled";
         }
         String problems = violations(validator.validate(cancel));
         if (!problems.isEmpty()) {
-            Log.errorf("skipping an invalid OrderCancelled %s: %s", eventId, problems);
-            return;
+            return "invalid OrderCancelled: " + problems;
         }
         store.requestCancel(eventId, cancel.orderId(), cancel.reason()).ifPresent(toStart::add);
+        return null;
     }
 
     private void reject(UUID eventId, String orderId, String reason) {
@@ -137,7 +170,4 @@ public class OrderEventsConsumer {
                 .collect(Collectors.joining(", "));
     }
 
-    private static String abbreviate(String s) {
-        return s == null || s.length() <= 200 ? s : s.substring(0, 200) + "…";
-    }
 }
