@@ -55,7 +55,37 @@ class ObservabilityTest {
         JsonNode lag = alerts.get("TicketingKafkaConsumerLagHigh");
         assertNotNull(lag);
         assertTrue(lag.path("expr").asText().contains("kafka_consumer_fetch_manager_records_lag_max"));
+
+        // Consumers: a failed channel, a lag that keeps growing, records dead-lettered, a consumer waiting on its store.
+        JsonNode stopped = alerts.get("TicketingKafkaConsumerStopped");
+        assertNotNull(stopped, alerts.keySet().toString());
+        assertTrue(stopped.path("expr").asText().contains("ticketing_messaging_channel_alive"), stopped.toString());
+        assertTrue(stopped.path("expr").asText().contains("== 0"), stopped.toString());
+        assertEquals("critical", stopped.path("labels").path("severity").asText());
+        assertEquals("1m", stopped.path("for").asText());
+
+        JsonNode growing = alerts.get("TicketingKafkaConsumerLagGrowing");
+        assertNotNull(growing, alerts.keySet().toString());
+        assertTrue(growing.path("expr").asText().contains("deriv(kafka_consumer_fetch_manager_records_lag_max"), growing.toString());
+        assertTrue(growing.path("expr").asText().contains("[10m]"), growing.toString());
+        assertEquals("10m", growing.path("for").asText());
+
+        JsonNode deadLettered = alerts.get("TicketingEventsDeadLettered");
+        assertNotNull(deadLettered, alerts.keySet().toString());
+        assertTrue(deadLettered.path("expr").asText().contains("increase(ticketing_events_dead_lettered_total"),
+                deadLettered.toString());
+        assertTrue(deadLettered.path("expr").asText().contains("[15m]"), deadLettered.toString());
+        assertTrue(deadLettered.path("annotations").path("description").asText().contains(".dlq"), deadLettered.toString());
+        assertTrue(deadLettered.path("annotations").path("description").asText().contains("dead-letter-reason"),
+                deadLettered.toString());
+
+        JsonNode waiting = alerts.get("TicketingConsumerWaitingOnStore");
+        assertNotNull(waiting, alerts.keySet().toString());
+        assertTrue(waiting.path("expr").asText().contains("rate(ticketing_events_retries_total"), waiting.toString());
+        assertEquals("5m", waiting.path("for").asText());
+
         for (JsonNode a : alerts.values()) {
+            assertTrue(a.path("expr").asText().contains("namespace=\"" + Chart.NAMESPACE + "\""), a.path("alert").asText());
             assertTrue(a.path("labels").has("severity"), a.path("alert").asText());
             assertTrue(a.path("annotations").has("summary"), a.path("alert").asText());
         }
@@ -69,7 +99,8 @@ class ObservabilityTest {
         assertEquals("ticketing-overview", dashboard.path("uid").asText());
         String exprs = dashboard.path("panels").findValues("expr").toString();
         for (String metric : new String[] {"queue_waiting_size", "queue_admits_total", "booking_holds_total",
-                "payment_outcomes_total", "kafka_consumer_fetch_manager_records_lag_max"}) {
+                "payment_outcomes_total", "kafka_consumer_fetch_manager_records_lag_max",
+                "ticketing_messaging_channel_alive", "ticketing_events_dead_lettered_total"}) {
             assertTrue(exprs.contains(metric), "dashboard shows " + metric);
         }
     }
