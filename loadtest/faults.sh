@@ -19,23 +19,34 @@ if port_open 8080; then
   echo "[faults] a stack is already running on :8080 — stop it first: the fault run starts (and crashes) its own" >&2
   exit 1
 fi
-command -v redis-server >/dev/null || { echo "[faults] redis-server is required (Debian package redis-server)" >&2; exit 1; }
-
 OUT="$LT/target/faults"
+# Debian's redis-server when installed; on a machine with only Java, the Redis binary that engines/embedded-stores
+# ships in its Maven jar (built by ./mvnw before this runs), extracted with the JDK's jar tool.
+REDIS_SERVER=$(command -v redis-server || true)
+if [ -z "$REDIS_SERVER" ]; then
+  case "$(uname -m)" in x86_64) bin=redis-server-6.2.6-v5-linux-amd64 ;; aarch64) bin=redis-server-6.2.7-linux-arm64 ;; *) bin= ;; esac
+  jar=$(tr ':' '\n' <"$ROOT/engines/embedded-stores/target/engine.classpath" 2>/dev/null | grep '/embedded-redis-' | head -n 1 || true)
+  [ -n "$bin" ] && [ -n "$jar" ] || { echo "[faults] no redis-server: install it (Debian package redis-server) or build engines/embedded-stores" >&2; exit 1; }
+  mkdir -p "$OUT/bin"
+  (cd "$OUT/bin" && jar xf "$jar" "$bin" && chmod +x "$bin")
+  REDIS_SERVER="$OUT/bin/$bin"
+  echo "[faults] no redis-server installed: using $bin from $(basename "$jar")"
+fi
+
 REDIS_PORT=${FAULTS_REDIS_PORT:-16379}
 REDIS_DIR="$OUT/redis"
 rm -rf "$REDIS_DIR"; mkdir -p "$REDIS_DIR"
 # The waiting room's durability promise (docs/reliability.md): append-only file, fsync every second.
 REDIS_ARGS="--port $REDIS_PORT --bind 127.0.0.1 --dir $REDIS_DIR --appendonly yes --appendfsync everysec --daemonize yes --pidfile $REDIS_DIR/redis.pid --logfile $REDIS_DIR/redis.log"
-stop_redis() {
+stop_redis() { # the pid file names the live server: a restart by the fault run writes it again
   local pid
-  pid=$(redis-cli -p "$REDIS_PORT" info server 2>/dev/null | sed -n 's/^process_id:\([0-9]*\).*/\1/p')
+  pid=$(cat "$REDIS_DIR/redis.pid" 2>/dev/null || true)
   [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
 }
 trap stop_redis EXIT
 # shellcheck disable=SC2086
-redis-server $REDIS_ARGS
-for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.2; done
+"$REDIS_SERVER" $REDIS_ARGS
+for _ in $(seq 1 50); do port_open "$REDIS_PORT" && break; sleep 0.2; done
 
 export TICKETING_REDIS_PORT=$REDIS_PORT
 export BOOKING_HOLD_TTL=${BOOKING_HOLD_TTL:-PT30S}   # holds that fans walk away from lapse within the run
@@ -49,6 +60,6 @@ cd "$ROOT"
 STACK_BASE_URL=http://127.0.0.1:8080 devstack/with-stack.sh "$OUT/stack.log" bash -c '
   set +e
   ./mvnw -B -q -f loadtest/pom.xml test-compile exec:java@fuzz -DrepoRoot="$1" "${@:3}"; fuzz=$?
-  ./mvnw -B -q -f loadtest/pom.xml exec:java@faults -DrepoRoot="$1" -DredisPort='"$REDIS_PORT"' -DredisArgs="$2" "${@:3}"; faults=$?
+  ./mvnw -B -q -f loadtest/pom.xml exec:java@faults -DrepoRoot="$1" -DredisPort='"$REDIS_PORT"' -DredisServer='"$REDIS_SERVER"' -DredisArgs="$2" "${@:3}"; faults=$?
   echo "[faults] fuzz exit $fuzz, fault run exit $faults (reports: loadtest/target/faults/)"
   [ $fuzz = 0 ] && [ $faults = 0 ]' _ "$ROOT" "$REDIS_ARGS" "${PRESET[@]}" "$@"

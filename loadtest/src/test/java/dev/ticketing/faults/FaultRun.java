@@ -41,6 +41,7 @@ public final class FaultRun {
         Http http = new Http(p.baseUrl());
         Faults faults = new Faults(p);
         faults.showtime(sale.showtimeId());
+        faults.performance(sale.performanceId());
         Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
         AtomicLong reentries = new AtomicLong();
         List<String> stuck = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -103,6 +104,23 @@ public final class FaultRun {
         checker.line("fan outcomes: %s; re-entries after a lost place: %d", out, reentries.get());
         checker.line("fan requests %d (retried %d), answers by status %s", http.requests.get(), http.retries.get(), http.statusCounts());
         checker.check(sale.performanceId(), sale.showtimeId(), recoveredAt, admin, http);
+        // Every consumer of every service still consumes, and nothing our own services published was dead-lettered.
+        List<String> stopped = new ArrayList<>();
+        List<String> deadLettered = new ArrayList<>();
+        for (Map.Entry<String, Integer> svc : new TreeMap<>(Faults.PORTS).entrySet()) {
+            faults.series(svc.getValue(), "ticketing_messaging_channel_alive").forEach((series, v) -> {
+                if (!(v == 1.0)) {
+                    stopped.add(svc.getKey() + " " + series + " = " + v);
+                }
+            });
+            faults.series(svc.getValue(), "ticketing_events_dead_lettered_total").forEach((series, v) -> {
+                if (v > 0) {
+                    deadLettered.add(svc.getKey() + " " + series + " = " + v.longValue());
+                }
+            });
+        }
+        checker.breach("Kafka channels stopped", stopped);
+        checker.breach("events our services published that went to a dead-letter topic", deadLettered);
         checker.breach("faults that could not be injected", injectionErrors);
         checker.breach("fans stopped by a server error after " + p.stepBudgetSeconds() + " s of retries", stuck);
         checker.breach("HTTP 500s, or other 5xx without problem+json", new ArrayList<>(http.defects));

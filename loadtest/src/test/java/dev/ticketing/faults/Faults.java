@@ -44,6 +44,7 @@ final class Faults {
     /** 500s (or 5xx without problem+json) the pool-exhaustion readers saw: defects like the fans'. */
     final List<String> poolDefects = Collections.synchronizedList(new ArrayList<>());
     private volatile String showtimeId;
+    private volatile String performanceId;
 
     Faults(FaultParams p) {
         this.p = p;
@@ -51,6 +52,10 @@ final class Faults {
 
     void showtime(String id) {
         this.showtimeId = id;
+    }
+
+    void performance(String id) {
+        this.performanceId = id;
     }
 
     void inject(String fault) throws Exception {
@@ -114,7 +119,10 @@ final class Faults {
         h.destroyForcibly(); // a crash: only what the append-only file has (fsync every second) survives
         h.onExit().get(30, TimeUnit.SECONDS);
         Thread.sleep(3000);
-        List<String> cmd = new ArrayList<>(List.of("redis-server"));
+        // Booking events keep arriving while Redis is down, every run (not only when a fan happens to finish then):
+        // queue-svc's consumer must wait on them and apply them once Redis is back (the checker's lag-0 check).
+        String during = bookingEventsWhileRedisIsDown();
+        List<String> cmd = new ArrayList<>(List.of(System.getProperty("redisServer", "redis-server")));
         cmd.addAll(List.of(System.getProperty("redisArgs", "").trim().split("\\s+")));
         Process start = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(start.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -132,16 +140,92 @@ final class Faults {
         while (!ready("http://127.0.0.1:8083/q/health/ready") && System.currentTimeMillis() < deadline) {
             Thread.sleep(250);
         }
-        return "kill -9 pid " + pid + ", restarted on its append-only file (" + redisCli("dbsize").trim() + " keys)";
+        return "kill -9 pid " + pid + ", restarted on its append-only file (" + redisCli("dbsize").trim() + " keys); "
+                + during;
     }
 
-    private String redisCli(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(p.redisPort())));
-        cmd.addAll(List.of(args));
-        Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        proc.waitFor();
+    /**
+     * Publishes booking events (abandoned bookings of fans who never entered: idempotent no-ops for the room) and
+     * waits until queue-svc's consumer has met the outage on them ({@code ticketing_events_retries_total}).
+     */
+    private String bookingEventsWhileRedisIsDown() throws Exception {
+        double before = metric(8083, "ticketing_events_retries_total{channel=\"booking-events\"");
+        int n = 5;
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", p.kafkaBootstrap());
+        props.put("acks", "all");
+        props.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        props.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props)) {
+            for (int i = 0; i < n; i++) {
+                String event = Http.JSON.createObjectNode().put("eventId", java.util.UUID.randomUUID().toString())
+                        .put("type", "BookingAbandoned").put("schemaVersion", 1)
+                        .put("occurredAt", Instant.now().toString()).put("performanceId", performanceId)
+                        .put("userId", "fault-probe-" + java.util.UUID.randomUUID()).toString();
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("booking-events", performanceId,
+                        event)).get(30, TimeUnit.SECONDS);
+            }
+        }
+        long deadline = System.currentTimeMillis() + 30_000;
+        double now = before;
+        while ((now = metric(8083, "ticketing_events_retries_total{channel=\"booking-events\"")) <= before) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("queue-svc's booking-events consumer did not meet the Redis outage in 30 s"
+                        + " (retries " + before + " -> " + now + ")");
+            }
+            Thread.sleep(250);
+        }
+        return n + " booking events published while Redis was down (queue-svc retried " + (long) (now - before) + "x)";
+    }
+
+    /** A counter or gauge from a service's /q/metrics, summed over the series that start with {@code series}; 0 if none. */
+    double metric(int port, String series) {
+        return series(port, series).values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** The series of a service's /q/metrics that start with {@code prefix}, by their full name and labels. */
+    Map<String, Double> series(int port, String prefix) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        try {
+            String body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            body.lines().filter(l -> l.startsWith(prefix)).forEach(l -> out.put(l.substring(0, l.lastIndexOf(' ')),
+                    Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))));
+        } catch (IOException e) {
+            out.put(prefix + " unreadable: " + e.getMessage(), Double.NaN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return out;
+    }
+
+    /** One inline Redis command over a socket (no redis-cli needed); the reply as text, "" when Redis is down. */
+    private String redisCli(String... args) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", p.redisPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write((String.join(" ", args) + "\r\n").getBytes(StandardCharsets.UTF_8));
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
+            String first = readLine(in);
+            if (first.startsWith("$") && !first.equals("$-1")) {
+                byte[] body = new byte[Integer.parseInt(first.substring(1))];
+                in.readFully(body);
+                return new String(body, StandardCharsets.UTF_8);
+            }
+            return first.isEmpty() ? "" : first.substring(1); // +PONG, :42, -ERR ...
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String readLine(java.io.DataInputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
     }
 
     /**
