@@ -73,4 +73,36 @@ class ChartRenderTest {
             assertTrue(result.output().contains(kind), () -> kind + " missing from k8s/:\n" + result.output());
         }
     }
+
+    /**
+     * The cluster's broker creates no topic by itself (auto.create.topics.enable=false): every topic a service reads,
+     * writes or dead-letters to in its application.properties must be declared as a KafkaTopic in k8s/kafka.yaml.
+     */
+    @Test
+    void everyTopicTheServicesUseIsDeclaredForTheCluster() throws IOException {
+        Path root = Chart.repoRoot();
+        String kafka = Files.readString(root.resolve("k8s/kafka.yaml"));
+        java.util.Set<String> declared = new java.util.TreeSet<>();
+        for (String doc : kafka.split("(?m)^---$")) {
+            if (doc.contains("kind: KafkaTopic")) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  name: (\\S+)$").matcher(doc);
+                assertTrue(m.find(), doc);
+                declared.add(m.group(1));
+            }
+        }
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        java.util.regex.Pattern topic = java.util.regex.Pattern.compile(
+                "(?m)^mp\\.messaging\\.(?:incoming|outgoing)\\.[a-z-]+\\.(?:dead-letter-queue\\.)?topic=([^$\\s]+)$");
+        for (String svc : List.of("search-svc", "queue-svc", "booking-svc", "payment-svc")) {
+            java.util.regex.Matcher m = topic.matcher(Files.readString(root.resolve(svc + "/src/main/resources/application.properties")));
+            while (m.find()) {
+                used.add(m.group(1));
+            }
+        }
+        assertTrue(used.contains("payment-events.booking-svc.dlq"), used.toString());
+        assertTrue(used.contains("order-events.payment-svc.dlq"), used.toString());
+        java.util.Set<String> missing = new java.util.TreeSet<>(used);
+        missing.removeAll(declared);
+        assertTrue(missing.isEmpty(), "topics used by the services but not declared in k8s/kafka.yaml: " + missing);
+    }
 }
