@@ -92,26 +92,43 @@ class LoginTest {
     }
 
     @Test
-    void anAccountIsThrottledAfterFiveFailuresEvenForTheRightPassword() {
+    void fiveFailuresBrakeTheGuessingAddressEvenForTheRightPassword() {
         String email = Fans.signedUpFan();
+        String guesser = Fans.uniqueIp();
         for (int i = 0; i < 5; i++) {
-            Fans.login(email, "guess " + i).then().statusCode(401); // a new address every time
+            Fans.login(email, "guess " + i, guesser).then().statusCode(401);
         }
-        Response blocked = Fans.login(email, Fans.PASSWORD);
+        Response blocked = Fans.login(email, Fans.PASSWORD, guesser);
         blocked.then().statusCode(429).contentType("application/problem+json").body("status", equalTo(429));
         long retryAfter = Long.parseLong(blocked.header("Retry-After"));
         assertTrue(retryAfter > 0 && retryAfter <= 15 * 60, "Retry-After " + retryAfter);
         // Other accounts are not affected.
-        Fans.login(Fans.signedUpFan(), Fans.PASSWORD).then().statusCode(200);
+        Fans.login(Fans.signedUpFan(), Fans.PASSWORD, guesser).then().statusCode(200);
+    }
+
+    @Test
+    void aStrangersFailuresNeverLockTheOwnerOut() {
+        String email = Fans.signedUpFan();
+        // A stranger guesses from several addresses, far past the limit on each...
+        for (int a = 0; a < 3; a++) {
+            String stranger = Fans.uniqueIp();
+            for (int i = 0; i < 7; i++) {
+                Fans.login(email, "guess " + a + "-" + i, stranger).statusCode();
+            }
+            Fans.login(email, Fans.PASSWORD, stranger).then().statusCode(429);
+        }
+        // ...and the owner, from their own address, logs in at once.
+        Fans.login(email, Fans.PASSWORD, Fans.uniqueIp()).then().statusCode(200);
     }
 
     @Test
     void unknownEmailsAreThrottledTooSoTheLimitRevealsNothing() {
         String ghost = Fans.uniqueEmail();
+        String ip = Fans.uniqueIp();
         for (int i = 0; i < 5; i++) {
-            Fans.login(ghost, "guess " + i).then().statusCode(401);
+            Fans.login(ghost, "guess " + i, ip).then().statusCode(401);
         }
-        Fans.login(ghost, "guess 6").then().statusCode(429);
+        Fans.login(ghost, "guess 6", ip).then().statusCode(429);
     }
 
     @Test
@@ -153,10 +170,11 @@ class LoginTest {
     @Test
     void concurrentGuessesCannotOvershootTheAccountLimit() throws Exception {
         String email = Fans.signedUpFan();
-        List<Integer> statuses = race(20, i -> Fans.login(email, "parallel guess " + i).statusCode());
+        String ip = Fans.uniqueIp();
+        List<Integer> statuses = race(20, i -> Fans.login(email, "parallel guess " + i, ip).statusCode());
         assertEquals(5, statuses.stream().filter(s -> s == 401).count(), statuses.toString());
         assertEquals(15, statuses.stream().filter(s -> s == 429).count(), statuses.toString());
-        Fans.login(email, Fans.PASSWORD).then().statusCode(429);
+        Fans.login(email, Fans.PASSWORD, ip).then().statusCode(429);
     }
 
     /** Runs n calls released at the same instant; returns their results in submission order. */

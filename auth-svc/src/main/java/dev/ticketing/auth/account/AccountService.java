@@ -51,22 +51,55 @@ public class AccountService {
     }
 
     /**
-     * The configured admin account exists with roles user+admin and the configured password. Safe when several
-     * pods start at once: a single upsert, the environment is the source of truth.
+     * The configured admin account exists with roles user+admin and the configured password. An existing account with
+     * that email that is not admin already is never promoted silently — sign-up verifies no email, so anyone could
+     * have registered it first: the start fails with a message unless the operator opts in ({@code promoteExisting}).
+     * A password or role change revokes the account's refresh tokens. Safe when several pods start at once: the
+     * existing row is changed under its row lock.
      */
-    public void ensureAdmin(String email, String password, String name) {
+    public void ensureAdmin(String email, String password, String name, boolean promoteExisting) {
         String normalized = Account.normalizeEmail(email);
         String hash = hasher.hash(password);
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
-                        insert into account (id, email, name, password_hash, roles)
-                        values (:id, :email, :name, :hash, array['user', 'admin'])
-                        on conflict (email) do update
-                           set password_hash = excluded.password_hash, roles = array['user', 'admin']""")
-                .setParameter("id", UUID.randomUUID())
-                .setParameter("email", normalized)
-                .setParameter("name", name)
-                .setParameter("hash", hash)
-                .executeUpdate());
-        Log.infof("Admin account %s is in place", normalized);
+        String outcome = QuarkusTransaction.requiringNew().call(() -> {
+            int created = em.createNativeQuery("""
+                            insert into account (id, email, name, password_hash, roles)
+                            values (:id, :email, :name, :hash, array['user', 'admin'])
+                            on conflict (email) do nothing""")
+                    .setParameter("id", UUID.randomUUID())
+                    .setParameter("email", normalized)
+                    .setParameter("name", name)
+                    .setParameter("hash", hash)
+                    .executeUpdate();
+            if (created == 1) {
+                return "created";
+            }
+            Object[] row = (Object[]) em.createNativeQuery(
+                            "select id, password_hash, 'admin' = any(roles) from account where email = :email for update")
+                    .setParameter("email", normalized)
+                    .getSingleResult();
+            UUID id = (UUID) row[0];
+            boolean isAdmin = (Boolean) row[2];
+            if (!isAdmin && !promoteExisting) {
+                throw new IllegalStateException("The admin email " + normalized + " belongs to an existing account that "
+                        + "is not an admin (anyone can sign up with any email). Refusing to promote it: choose another "
+                        + "TICKETING_ADMIN_EMAIL, or set TICKETING_ADMIN_PROMOTE_EXISTING=true if that account is yours.");
+            }
+            boolean passwordChanged = !hasher.matches(password, (String) row[1]);
+            if (isAdmin && !passwordChanged) {
+                return "unchanged";
+            }
+            em.createNativeQuery("update account set password_hash = :hash, roles = array['user', 'admin'] where id = :id")
+                    .setParameter("hash", passwordChanged ? hash : (String) row[1])
+                    .setParameter("id", id)
+                    .executeUpdate();
+            // Whoever held a session of this account before the change must log in again.
+            int revoked = em.createNativeQuery("""
+                            update refresh_token set revoked_at = clock_timestamp()
+                             where account_id = :id and revoked_at is null""")
+                    .setParameter("id", id)
+                    .executeUpdate();
+            return (isAdmin ? "password reset" : "promoted to admin") + ", " + revoked + " refresh tokens revoked";
+        });
+        Log.infof("Admin account %s: %s", normalized, outcome);
     }
 }

@@ -19,6 +19,6 @@ public class AdminBootstrap {
         if (admin.password().get().length() < 8) {
             throw new IllegalStateException("TICKETING_ADMIN_PASSWORD must have at least 8 characters");
         }
-        accounts.ensureAdmin(admin.email().get(), admin.password().get(), admin.name());
+        accounts.ensureAdmin(admin.email().get(), admin.password().get(), admin.name(), admin.promoteExisting());
     }
 }

@@ -4,9 +4,12 @@ import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
 import dev.ticketing.auth.config.AuthConfig;
+import dev.ticketing.auth.rest.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Argon2id password hashes in the PHC string format ($argon2id$v=19$m=..,t=..,p=..$salt$hash). */
@@ -15,6 +18,8 @@ public class PasswordHasher {
 
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
+    private static final ApiException BUSY = new ApiException(503, "Service Unavailable",
+            "Too many sign-ins at this moment; please try again in a few seconds.", Map.of("Retry-After", "2"));
 
     private final Argon2Function argon2;
     /**
@@ -22,6 +27,7 @@ public class PasswordHasher {
      * Extra requests wait their turn instead of exhausting memory.
      */
     private final Semaphore slots;
+    private final long maxWaitNanos;
     /** Checked when the email is unknown, so a miss costs the same time as a wrong password. */
     private final String decoyHash;
 
@@ -29,6 +35,7 @@ public class PasswordHasher {
         AuthConfig.Password p = config.password();
         this.argon2 = Argon2Function.getInstance(p.memoryKib(), p.iterations(), p.parallelism(), HASH_BYTES, Argon2.ID);
         this.slots = new Semaphore(p.maxConcurrent().orElse(2 * Runtime.getRuntime().availableProcessors()), true);
+        this.maxWaitNanos = p.maxWait().toNanos();
         this.decoyHash = hash("decoy password that matches no account");
     }
 
@@ -48,7 +55,14 @@ public class PasswordHasher {
     }
 
     private <T> T limited(Supplier<T> work) {
-        slots.acquireUninterruptibly();
+        try {
+            if (!slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
+                throw BUSY;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw BUSY;
+        }
         try {
             return work.get();
         } finally {

@@ -71,6 +71,13 @@ public interface AuthConfig {
 
         /** Hashes computed at once (default 2 × cores); the rest wait. */
         OptionalInt maxConcurrent();
+
+        /**
+         * How long a request waits for a hashing slot before it is answered 503 + Retry-After: a flood of sign-ups or
+         * logins must not tie up every worker thread (and with them every other request) behind the hashes.
+         */
+        @WithDefault("PT2S")
+        Duration maxWait();
     }
 
     interface Throttle {
@@ -104,6 +111,13 @@ public interface AuthConfig {
 
         @WithDefault("Administrator")
         String name();
+
+        /**
+         * Opt-in ({@code TICKETING_ADMIN_PROMOTE_EXISTING=true}) to make an existing non-admin account with the
+         * admin email the admin. Off by default: sign-up verifies no email, so anyone could have registered it.
+         */
+        @WithDefault("false")
+        boolean promoteExisting();
     }
 
     interface Verify {

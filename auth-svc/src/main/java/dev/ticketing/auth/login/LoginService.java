@@ -39,7 +39,7 @@ public class LoginService {
         if (ipWait.isPresent()) {
             throw throttled(ipWait.getAsLong());
         }
-        OptionalLong accountWait = throttle.reserveAccountAttempt(email);
+        OptionalLong accountWait = throttle.reserveAccountAttempt(email, clientAddress);
         if (accountWait.isPresent()) {
             throw throttled(accountWait.getAsLong());
         }
@@ -51,7 +51,7 @@ public class LoginService {
                     ? hasher.matches(request.password(), account.get().passwordHash)
                     : hasher.decoyCheck(request.password());
         } catch (RuntimeException e) {
-            throttle.succeeded(email); // not the caller's failure: give the slot back
+            throttle.succeeded(email, clientAddress); // not the caller's failure: give the slot back
             throw e;
         }
         if (!ok) {
@@ -60,7 +60,7 @@ public class LoginService {
             // Same answer for unknown email and wrong password: no account enumeration.
             throw ApiException.unauthorized("Email or password is incorrect.");
         }
-        throttle.succeeded(email);
+        throttle.succeeded(email, clientAddress);
         count("login", "success");
         Account a = account.get();
         return new TokenResponse(accessTokens.issue(a.id, a.email, a.roleSet()), refreshTokens.issue(a.id),

@@ -12,8 +12,15 @@ import java.util.OptionalLong;
 /**
  * Brute-force brake on failed logins, shared by every pod through PostgreSQL. Only failures spend budget, so fans
  * logging in successfully, however many and from however few NAT addresses, are never refused.
+ * <p>
+ * No lockout weapon: the account budget is kept per account <em>and client address</em>, so a stranger's wrong
+ * passwords brake the stranger, never the owner logging in from elsewhere. This follows OWASP's Authentication Cheat
+ * Sheet, which warns that account lockout lets anyone deny service to known users and recommends throttling keyed by
+ * account and source instead. The price, accepted and bounded: a guesser with many addresses gets 5 tries per
+ * address per account per window, and each address is also capped across accounts (credential stuffing); Argon2 makes
+ * every guess expensive.
  * <ul>
- *   <li>Per account: an attempt first <em>reserves</em> a slot ({@code pending}) in one upsert that refuses once
+ *   <li>Per account and address: an attempt first <em>reserves</em> a slot ({@code pending}) in one upsert that refuses once
  *   failures + pending reach the limit, then resolves it: a success hands the slot back, a failure turns it into a
  *   failure. A burst of parallel guesses therefore cannot overshoot the limit (a check-then-count would let every
  *   in-flight guess through). An attempt that finds the budget held only by in-flight checks waits for them to
@@ -36,8 +43,8 @@ public class LoginThrottle {
         this.config = config.throttle();
     }
 
-    static String accountKey(String normalizedEmail) {
-        return "account:" + normalizedEmail;
+    static String accountKey(String normalizedEmail, String address) {
+        return "account:" + normalizedEmail + "|" + address;
     }
 
     static String ipKey(String address) {
@@ -62,8 +69,8 @@ public class LoginThrottle {
      * Reserves one attempt on the account; empty when reserved (the caller must then call {@link #succeeded} or
      * {@link #failed}), otherwise the seconds until the account's window ends.
      */
-    public OptionalLong reserveAccountAttempt(String normalizedEmail) {
-        String key = accountKey(normalizedEmail);
+    public OptionalLong reserveAccountAttempt(String normalizedEmail, String address) {
+        String key = accountKey(normalizedEmail, address);
         long deadline = System.nanoTime() + config.pendingWait().toNanos();
         // Backing off keeps a flood of parallel guesses from turning into a flood of polling queries.
         long poll = FIRST_POLL_MILLIS;
@@ -124,13 +131,13 @@ public class LoginThrottle {
     }
 
     /** The reserved attempt was a success: hand the slot back, nothing is counted. */
-    public void succeeded(String normalizedEmail) {
-        resolve(normalizedEmail, 0);
+    public void succeeded(String normalizedEmail, String address) {
+        resolve(normalizedEmail, address, 0);
     }
 
     /** The reserved attempt failed: the slot becomes a failure on the account, and the address is charged too. */
     public void failed(String normalizedEmail, String address) {
-        resolve(normalizedEmail, 1);
+        resolve(normalizedEmail, address, 1);
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
                         insert into login_throttle as t (key, failures, window_start)
                         values (:key, 1, clock_timestamp())
@@ -144,11 +151,11 @@ public class LoginThrottle {
                 .executeUpdate());
     }
 
-    private void resolve(String normalizedEmail, int failure) {
+    private void resolve(String normalizedEmail, String address, int failure) {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
                         update login_throttle set pending = greatest(pending - 1, 0), failures = failures + :failure
                          where key = :key""")
-                .setParameter("key", accountKey(normalizedEmail))
+                .setParameter("key", accountKey(normalizedEmail, address))
                 .setParameter("failure", failure)
                 .executeUpdate());
     }
