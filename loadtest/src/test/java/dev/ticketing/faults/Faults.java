@@ -111,6 +111,9 @@ final class Faults {
     }
 
     private String restartRedis() throws Exception {
+        // The case this fault must cover every run: booking events arriving while Redis is down. queue-svc's consumer
+        // must hold its partitions for that (after a kill -9 or a broker restart the group may still be rebalancing).
+        String assigned = awaitBookingEventsAssigned();
         String pidText = redisCli("info", "server").lines().filter(l -> l.startsWith("process_id:"))
                 .map(l -> l.substring("process_id:".length()).trim()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("redis on :" + p.redisPort() + " did not answer INFO"));
@@ -119,9 +122,17 @@ final class Faults {
         h.destroyForcibly(); // a crash: only what the append-only file has (fsync every second) survives
         h.onExit().get(30, TimeUnit.SECONDS);
         Thread.sleep(3000);
-        // Booking events keep arriving while Redis is down, every run (not only when a fan happens to finish then):
-        // queue-svc's consumer must wait on them and apply them once Redis is back (the checker's lag-0 check).
-        String during = bookingEventsWhileRedisIsDown();
+        String during;
+        try {
+            during = bookingEventsWhileRedisIsDown();
+        } finally {
+            startRedisAgain(); // whatever the probe saw: a Redis left down would fail everything after it
+        }
+        return "kill -9 pid " + pid + ", restarted on its append-only file (" + redisCli("dbsize").trim() + " keys); "
+                + assigned + "; " + during;
+    }
+
+    private void startRedisAgain() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("redisServer", "redis-server")));
         cmd.addAll(List.of(System.getProperty("redisArgs", "").trim().split("\\s+")));
         Process start = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -140,8 +151,35 @@ final class Faults {
         while (!ready("http://127.0.0.1:8083/q/health/ready") && System.currentTimeMillis() < deadline) {
             Thread.sleep(250);
         }
-        return "kill -9 pid " + pid + ", restarted on its append-only file (" + redisCli("dbsize").trim() + " keys); "
-                + during;
+    }
+
+    /** Waits (up to 180 s) until queue-svc's group is stable with booking-events partitions assigned. */
+    private String awaitBookingEventsAssigned() throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", p.kafkaBootstrap());
+        props.put("request.timeout.ms", 10_000);
+        props.put("default.api.timeout.ms", 15_000);
+        long start = System.currentTimeMillis();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            while (true) {
+                try {
+                    var group = admin.describeConsumerGroups(List.of("queue-svc")).all().get(20, TimeUnit.SECONDS)
+                            .get("queue-svc");
+                    boolean assigned = group.groupState() == org.apache.kafka.common.GroupState.STABLE
+                            && group.members().stream().anyMatch(m -> m.assignment().topicPartitions().stream()
+                            .anyMatch(tp -> tp.topic().equals("booking-events")));
+                    if (assigned) {
+                        return "queue-svc held booking-events after " + (System.currentTimeMillis() - start) / 1000 + " s";
+                    }
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // broker still coming back: ask again
+                }
+                if (System.currentTimeMillis() - start > 180_000) {
+                    throw new IllegalStateException("queue-svc's consumer group had no booking-events partitions for 180 s");
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     /**
@@ -166,11 +204,11 @@ final class Faults {
                         event)).get(30, TimeUnit.SECONDS);
             }
         }
-        long deadline = System.currentTimeMillis() + 30_000;
+        long deadline = System.currentTimeMillis() + 60_000;
         double now = before;
         while ((now = metric(8083, "ticketing_events_retries_total{channel=\"booking-events\"")) <= before) {
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("queue-svc's booking-events consumer did not meet the Redis outage in 30 s"
+                throw new IllegalStateException("queue-svc's booking-events consumer did not meet the Redis outage in 60 s"
                         + " (retries " + before + " -> " + now + ")");
             }
             Thread.sleep(250);
