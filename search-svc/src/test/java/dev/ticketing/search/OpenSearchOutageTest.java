@@ -86,6 +86,10 @@ class OpenSearchOutageTest {
         events.send(ids.get(0), events.upserted(ids.get(0), 3, "Final", "third version", "Hall", category,
                 NOW.plusDays(5), NOW.plusDays(6)));
         await().atMost(PATIENCE).until(() -> retries() > before);
+        // meanwhile a fan searching gets a 503 to retry, in problem+json, with nothing of the engine's error text
+        given().queryParam("q", "outage").get("/api/search/performances").then().statusCode(503)
+                .header("Retry-After", "2").contentType("application/problem+json")
+                .body("detail", equalTo("Search is unavailable for a moment; try again shortly"));
         Thread.sleep(8000); // longer than the index's own bounded retry, after which the channel once stopped
         node.restore();
 

@@ -182,6 +182,9 @@ class SearchApiTest {
         problem(Map.of("page", "abc", "size", "ten"), 400).body("violations.field", contains("page", "size"));
         problem(Map.of("page", "1000", "size", "10"), 400).body("violations.field", contains("page"));
         problem(Map.of("page", "99999999999"), 400).body("violations.field", contains("page"));
+        // the largest int: (page + 1) × size once overflowed and the engine's error text reached the client
+        problem(Map.of("page", "2147483647"), 400).body("violations.field", contains("page"));
+        problem(Map.of("page", "2147483647", "size", "50"), 400).body("violations.field", contains("page"));
         problem(Map.of("from", "yesterday"), 400).body("violations.field", contains("from"));
         problem(Map.of("from", "2026-12-10", "to", "2026-12-01"), 400).body("violations.field", contains("to"));
         problem(Map.of("sort", "popular"), 400).body("violations.field", contains("sort"));

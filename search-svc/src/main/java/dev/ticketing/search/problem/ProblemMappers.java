@@ -45,9 +45,14 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unavailable(EngineUnavailableException e) {
+        // The message may carry the engine's own error text (index names, stack fragments, query internals): it goes
+        // to the log, never to the client.
         Log.warnf(e, "dependency unavailable: %s", e.getMessage());
-        return respond(Problem.of(e.status(), e.status() == 502 ? "Bad Gateway" : "Service Unavailable",
-                e.getMessage()));
+        String detail = e.status() == 502 ? "An upstream service gave an unusable answer; try again shortly"
+                : "Search is unavailable for a moment; try again shortly";
+        return Response.status(e.status()).type(Problem.MEDIA_TYPE).header("Retry-After", "2")
+                .entity(Problem.of(e.status(), e.status() == 502 ? "Bad Gateway" : "Service Unavailable", detail))
+                .build();
     }
 
     @ServerExceptionMapper

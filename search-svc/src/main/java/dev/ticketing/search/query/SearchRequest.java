@@ -41,7 +41,7 @@ public record SearchRequest(String q, int page, int size, Optional<String> categ
         int maxSize = config.paging().maxSize();
         Integer pageSize = integer("size", size, config.paging().defaultSize(), 1, maxSize, violations);
         int window = config.index().maxResultWindow();
-        if (pageNo != null && pageSize != null && (long) (pageNo + 1) * pageSize > window) {
+        if (pageNo != null && pageSize != null && ((long) pageNo + 1) * pageSize > window) {
             violations.add(new Violation("page", "page × size may reach at most the first " + window
                     + " results; narrow the search instead"));
         }
