@@ -30,6 +30,23 @@ public interface BookingConfig {
 
     SeatGate seatGate();
 
+    Retention retention();
+
+    /** outbox/Retention: how long rows of the outbox and of processed event ids are kept. */
+    interface Retention {
+        /** Published outbox rows (unpublished ones are never purged). */
+        @WithDefault("P7D")
+        Duration outbox();
+
+        /** Processed event ids: longer than the topics keep records, or a late redelivery could apply twice. */
+        @WithDefault("P14D")
+        Duration processedEvents();
+
+        /** How often each pod purges (read by the scheduler). */
+        @WithDefault("1h")
+        String every();
+    }
+
     interface SeatGate {
         /** How often the Redis seat gate of busy showtimes is rebuilt from PostgreSQL (read by the scheduler). */
         @WithDefault("30s")

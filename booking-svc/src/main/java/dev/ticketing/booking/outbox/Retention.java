@@ -1,0 +1,76 @@
+package dev.ticketing.booking.outbox;
+
+import dev.ticketing.booking.config.BookingConfig;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Keeps outbox_event and processed_event from growing forever. Published outbox rows serve only inspection; processed
+ * event ids guard against redelivery, so they are kept longer than the topics keep records (7 days in k8s/kafka.yaml)
+ * — an id forgotten while its record can still be redelivered would let that record apply twice. Deletes run in
+ * small batches (short locks, no bloat spike) and are safe on every pod at once.
+ */
+@ApplicationScoped
+public class Retention {
+
+    static final int BATCH = 5_000;
+
+    private final AgroalDataSource db;
+    private final MeterRegistry metrics;
+    private final Duration outbox;
+    private final Duration processed;
+
+    public Retention(AgroalDataSource db, MeterRegistry metrics, BookingConfig config) {
+        this.db = db;
+        this.metrics = metrics;
+        this.outbox = config.retention().outbox();
+        this.processed = config.retention().processedEvents();
+    }
+
+    @Scheduled(every = "${booking.retention.every}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void onTimer() {
+        try {
+            purge();
+        } catch (RuntimeException e) {
+            Log.warnf("retention purge failed, trying again at the next run: %s", e.getMessage());
+        }
+    }
+
+    /** Deletes what is older than the configured ages; returns the rows deleted (outbox, processed). */
+    public long[] purge() {
+        return new long[]{
+                purge("outbox_event", "published_at", outbox),
+                purge("processed_event", "processed_at", processed)};
+    }
+
+    private long purge(String table, String column, Duration age) {
+        // Only a published outbox row qualifies (published_at is null never compares as older).
+        String sql = "delete from " + table + " where ctid = any(array(select ctid from " + table + " where " + column
+                + " < now() - make_interval(secs => ?) limit " + BATCH + "))";
+        long total = 0;
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int n;
+            do {
+                ps.setDouble(1, age.toSeconds());
+                n = ps.executeUpdate();
+                total += n;
+            } while (n == BATCH);
+        } catch (SQLException e) {
+            throw new IllegalStateException("purging " + table + ": " + e.getMessage(), e);
+        }
+        if (total > 0) {
+            metrics.counter("booking.retention.purged", "table", table).increment(total);
+            Log.infof("retention: %d rows of %s older than %s deleted", total, table, age);
+        }
+        return total;
+    }
+}
