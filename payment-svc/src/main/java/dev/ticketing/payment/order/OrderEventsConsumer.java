@@ -71,7 +71,6 @@ public class OrderEventsConsumer {
     public void onOrderEvents(ConsumerRecords<String, String> records) {
         List<Unprocessable> dead = new ArrayList<>();
         List<UUID> toStart = QuarkusTransaction.requiringNew().call(() -> {
-            dead.clear(); // a retried transaction starts over
             List<UUID> started = new ArrayList<>();
             for (ConsumerRecord<String, String> record : records) {
                 String why = onOrderEvent(record.value(), started);
