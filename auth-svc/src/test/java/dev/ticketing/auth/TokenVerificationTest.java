@@ -157,23 +157,99 @@ class TokenVerificationTest {
         verify("Bearer " + signWithOurKey(claims())).then().statusCode(200).header("X-User-Id", userId);
     }
 
+    /** The client's Sec-WebSocket-Protocol header: the carrier subprotocol, then the header in the token's entry. */
+    private static String carrier(String token) {
+        return "bearer-token-carrier, " + carrierEntry("Authorization", "Bearer " + token);
+    }
+
+    private static String carrierEntry(String header, String value) {
+        // What browsers send: encodeURIComponent (space as %20; URLEncoder's '+' decodes the same way).
+        return URLEncoder.encode("quarkus-http-upgrade#" + header + "#" + value, StandardCharsets.UTF_8)
+                .replace("+", "%20");
+    }
+
+    private static Response verifyWebSocket(String originalUri, String... protocolHeaders) {
+        var request = given().header("X-Original-URI", originalUri);
+        for (String line : protocolHeaders) {
+            request = request.header("Sec-WebSocket-Protocol", line);
+        }
+        return request.get("/api/auth/verify");
+    }
+
     @Test
-    void theWebSocketRouteMayCarryTheTokenInItsQueryString() {
-        String q = URLEncoder.encode(accessToken, StandardCharsets.UTF_8);
-        given().header("X-Original-URI", "/api/queues/perf-42/ws?lang=ko&access_token=" + q)
-                .get("/api/auth/verify").then().statusCode(200).header("X-User-Id", userId);
-        // Any other route: the query string is ignored.
-        denied(given().header("X-Original-URI", "/api/orders?access_token=" + q).get("/api/auth/verify"));
-        denied(given().header("X-Original-URI", "/api/queues/perf-42/entries?access_token=" + q)
-                .get("/api/auth/verify"));
-        denied(given().header("X-Original-URI", "/api/queues/perf-42/ws/../../../orders?access_token=" + q)
-                .get("/api/auth/verify"));
+    void theWebSocketRouteMayCarryTheTokenInItsSubprotocolHeader() {
+        verifyWebSocket("/api/queues/perf-42/ws", carrier(accessToken))
+                .then().statusCode(200).header("X-User-Id", userId).header("X-User-Roles", "user");
+        // The reconnect ticket stays in the query string; it is not a credential and does not matter here.
+        verifyWebSocket("/api/queues/perf-42/ws?ticket=abc&lang=ko", carrier(accessToken))
+                .then().statusCode(200).header("X-User-Id", userId);
+        // URLEncoder's form ('+' for the space) and a carrier on a header line of its own are the same offer.
+        verifyWebSocket("/api/queues/perf-42/ws", "bearer-token-carrier",
+                URLEncoder.encode("quarkus-http-upgrade#authorization#bearer " + accessToken, StandardCharsets.UTF_8))
+                .then().statusCode(200).header("X-User-Id", userId);
+        // A carrier of some other header is no credential, but does not spoil the Authorization one.
+        verifyWebSocket("/api/queues/perf-42/ws", carrier(accessToken) + ", " + carrierEntry("X-Trace", "1"))
+                .then().statusCode(200).header("X-User-Id", userId);
+        // A real Authorization header still wins over the carrier.
+        given().header("X-Original-URI", "/api/queues/perf-42/ws").header("Authorization", "Bearer " + accessToken)
+                .header("Sec-WebSocket-Protocol", carrier("garbage")).get("/api/auth/verify")
+                .then().statusCode(200).header("X-User-Id", userId);
+    }
+
+    @Test
+    void theSubprotocolCarrierCountsOnlyOnTheWebSocketRoute() {
+        String offer = carrier(accessToken);
+        denied(verifyWebSocket("/api/orders", offer));
+        denied(verifyWebSocket("/api/queues/perf-42/entries", offer));
+        denied(verifyWebSocket("/api/queues/perf-42/ws/extra", offer));
+        denied(verifyWebSocket("/api/queues/perf-42/ws/../../../orders", offer));
         // Shaped like the WebSocket route, but a dot segment makes it another path.
-        denied(given().header("X-Original-URI", "/api/queues/../ws?access_token=" + q).get("/api/auth/verify"));
-        denied(given().header("X-Original-URI", "/api/queues/perf-42/ws?access_token=garbage")
-                .get("/api/auth/verify"));
+        denied(verifyWebSocket("/api/queues/../ws", offer));
+        denied(verifyWebSocket("/api/queues/./perf-42/ws", offer));
+        denied(verifyWebSocket("%%%bad uri", offer));
+        denied(given().header("Sec-WebSocket-Protocol", offer).get("/api/auth/verify"));
+    }
+
+    @Test
+    void aTokenInTheUrlIsNoLongerAccepted() {
+        String q = URLEncoder.encode(accessToken, StandardCharsets.UTF_8);
+        denied(given().header("X-Original-URI", "/api/queues/perf-42/ws?access_token=" + q).get("/api/auth/verify"));
+        denied(given().header("X-Original-URI", "/api/queues/perf-42/ws?lang=ko&access_token=" + q)
+                .header("Sec-WebSocket-Protocol", "bearer-token-carrier").get("/api/auth/verify"));
+        denied(given().header("X-Original-URI", "/api/orders?access_token=" + q).get("/api/auth/verify"));
         denied(given().header("X-Original-URI", "/api/queues/perf-42/ws").get("/api/auth/verify"));
-        denied(given().header("X-Original-URI", "%%%bad uri").get("/api/auth/verify"));
+    }
+
+    @Test
+    void malformedCarriersAre401NotErrors() {
+        String ws = "/api/queues/perf-42/ws";
+        String raw = "quarkus-http-upgrade#Authorization#Bearer " + accessToken;
+        List<String> offers = List.of(
+                "bearer-token-carrier",
+                "",
+                "bearer-token-carrier, quarkus-http-upgrade",
+                "bearer-token-carrier, quarkus-http-upgrade%23Authorization",
+                "bearer-token-carrier, quarkus-http-upgrade%23Authorization%23",
+                "bearer-token-carrier, quarkus-http-upgrade%23Authorization%23Bearer",
+                "bearer-token-carrier, quarkus-http-upgrade%23Authorization%23Bearer%20",
+                "bearer-token-carrier, quarkus-http-upgrade%23Authorization%23Bearer%20" + accessToken + "%23more",
+                "bearer-token-carrier, quarkus-http-upgrade%23%23Bearer%20" + accessToken,
+                "bearer-token-carrier, quarkus-http-upgrade%23Authorization%23Basic%20"
+                        + Base64.getEncoder().encodeToString((email + ":" + Fans.PASSWORD).getBytes()),
+                "bearer-token-carrier, quarkus-http-upgrade%23Authorization%23Bearer%20not-a-jwt",
+                "bearer-token-carrier, quarkus-http-upgradeX%23Authorization%23Bearer%20" + accessToken,
+                "bearer-token-carrier, quarkus-http-upgrade%ZZAuthorization%23Bearer%20" + accessToken,
+                "bearer-token-carrier, quarkus-http-upgrade%23Authorization%23Bearer%20%E0%A4%A",
+                // two Authorization carriers: which one is the caller?
+                carrier(accessToken) + ", " + carrierEntry("Authorization", "Bearer " + accessToken),
+                // the carrier only counts as a subprotocol entry, not as text somewhere in one
+                "bearer-token-carrier; " + URLEncoder.encode(raw, StandardCharsets.UTF_8),
+                "x" + URLEncoder.encode(raw, StandardCharsets.UTF_8));
+        for (String offer : offers) {
+            Response r = verifyWebSocket(ws, offer);
+            assertEquals(401, r.statusCode(), offer);
+            denied(r);
+        }
     }
 
     @Test

@@ -122,10 +122,12 @@ public interface AuthConfig {
 
     interface Verify {
         /**
-         * Original-request paths (regular expression, whole path) whose token may come from the {@code access_token}
-         * query parameter: browsers cannot set headers on a WebSocket, and only the WebSocket route gets this.
+         * Original-request paths (regular expression, whole path) whose token may come from the WebSocket
+         * subprotocol carrier ({@code Sec-WebSocket-Protocol: bearer-token-carrier,
+         * quarkus-http-upgrade%23Authorization%23Bearer%20<token>}): browsers cannot set headers on a WebSocket, and
+         * only the WebSocket route gets this.
          */
         @WithDefault("/api/queues/[^/]+/ws")
-        String queryTokenPath();
+        String websocketPath();
     }
 }

@@ -9,6 +9,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -16,6 +17,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -24,21 +26,31 @@ import java.util.regex.Pattern;
  * The ingress's auth-url (ingress-nginx {@code auth-url}, nginx {@code auth_request} in the local gateway): 200 with
  * the caller's identity in headers, or 401. Pure token verification in memory: no database, no blocking, so it
  * runs on the event loop and keeps up with every protected request of an on-sale.
+ *
+ * <p>The token comes from {@code Authorization: Bearer}, or — for the WebSocket route only, since browsers cannot set
+ * headers on a WebSocket — from the original request's {@code Sec-WebSocket-Protocol} header, the Quarkus
+ * websockets-next carrier: the client offers {@code bearer-token-carrier} and the URL-encoded
+ * {@code quarkus-http-upgrade#Authorization#Bearer <token>}, which queue-svc turns into an Authorization header.
+ * The edge forwards the original request headers to this endpoint (ingress-nginx auth-url, Envoy ext_authz, the
+ * local gateway). A token in the URL ({@code ?access_token=}) is no longer read: it would land in access logs.
  */
 @Path("/api/auth/verify")
 public class VerifyResource {
 
     static final String USER_ID = "X-User-Id";
     static final String USER_ROLES = "X-User-Roles";
+    static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
+    /** The websockets-next prefix of a subprotocol entry that carries a handshake header. */
+    static final String HEADER_CARRIER = "quarkus-http-upgrade";
 
     private final JWTParser parser;
-    private final Pattern queryTokenPath;
+    private final Pattern webSocketPath;
     private final Counter allowed;
     private final Counter denied;
 
     public VerifyResource(JWTParser parser, AuthConfig config, MeterRegistry metrics) {
         this.parser = parser;
-        this.queryTokenPath = Pattern.compile(config.verify().queryTokenPath());
+        this.webSocketPath = Pattern.compile(config.verify().websocketPath());
         this.allowed = metrics.counter("ticketing.auth.verify", "outcome", "allowed");
         this.denied = metrics.counter("ticketing.auth.verify", "outcome", "denied");
     }
@@ -46,8 +58,10 @@ public class VerifyResource {
     @GET
     @NonBlocking
     public Response verify(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                           @HeaderParam("X-Original-URI") String originalUri) {
-        Optional<String> token = bearer(authorization).or(() -> queryToken(originalUri));
+                           @HeaderParam("X-Original-URI") String originalUri,
+                           @Context HttpHeaders headers) {
+        Optional<String> token = bearer(authorization)
+                .or(() -> subprotocolToken(headers.getRequestHeader(SEC_WEBSOCKET_PROTOCOL), originalUri));
         if (token.isEmpty()) {
             return deny();
         }
@@ -82,29 +96,63 @@ public class VerifyResource {
         return Optional.of(authorization.substring(7).strip()).filter(t -> !t.isEmpty());
     }
 
-    /** Only the WebSocket route may carry the token in its query string (browsers cannot set the header there). */
-    private Optional<String> queryToken(String originalUri) {
-        if (originalUri == null || originalUri.isBlank()) {
+    /**
+     * The access token from the WebSocket subprotocol carrier, only on the WebSocket route. Exactly one
+     * {@code quarkus-http-upgrade#Authorization#Bearer <token>} entry must be there; a malformed carrier entry (bad
+     * percent-encoding, not three {@code #}-separated parts) or a second Authorization carrier refuses the request,
+     * as does anything that is not the WebSocket route. Carriers of other headers are not credentials and are
+     * ignored.
+     */
+    private Optional<String> subprotocolToken(List<String> protocolHeaders, String originalUri) {
+        if (protocolHeaders == null || protocolHeaders.isEmpty() || !isWebSocketRoute(originalUri)) {
             return Optional.empty();
+        }
+        String token = null;
+        for (String line : protocolHeaders) {
+            if (line == null) {
+                continue;
+            }
+            for (String entry : line.split(",")) {
+                entry = entry.trim();
+                if (!entry.startsWith(HEADER_CARRIER)) {
+                    continue;
+                }
+                String decoded;
+                try {
+                    decoded = URLDecoder.decode(entry, StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException malformed) {
+                    return Optional.empty();
+                }
+                // split(.., -1) keeps empty trailing parts: "quarkus-http-upgrade#Authorization#" is malformed.
+                String[] parts = decoded.split("#", -1);
+                if (parts.length != 3 || !parts[0].equals(HEADER_CARRIER) || parts[1].isBlank()) {
+                    return Optional.empty();
+                }
+                if (!parts[1].strip().equalsIgnoreCase(HttpHeaders.AUTHORIZATION)) {
+                    continue;
+                }
+                Optional<String> carried = bearer(parts[2].strip());
+                if (carried.isEmpty() || token != null) {
+                    return Optional.empty();    // not a bearer token, or two of them: which one is the caller?
+                }
+                token = carried.get();
+            }
+        }
+        return Optional.ofNullable(token);
+    }
+
+    /** Whether the original request went to the WebSocket route (whole path, no dot segments). */
+    private boolean isWebSocketRoute(String originalUri) {
+        if (originalUri == null || originalUri.isBlank()) {
+            return false;
         }
         try {
             URI uri = URI.create(originalUri.strip());
             String path = uri.getRawPath();
             // A path with dot segments is not the WebSocket route whatever it looks like.
-            if (path == null || !path.equals(uri.normalize().getRawPath())
-                    || !queryTokenPath.matcher(path).matches() || uri.getRawQuery() == null) {
-                return Optional.empty();
-            }
-            for (String pair : uri.getRawQuery().split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).equals("access_token")) {
-                    String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                    return value.isBlank() ? Optional.empty() : Optional.of(value);
-                }
-            }
-            return Optional.empty();
+            return path != null && path.equals(uri.normalize().getRawPath()) && webSocketPath.matcher(path).matches();
         } catch (IllegalArgumentException malformed) {
-            return Optional.empty();
+            return false;
         }
     }
 }
