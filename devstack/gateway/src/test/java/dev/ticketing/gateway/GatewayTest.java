@@ -6,12 +6,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -22,7 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The gateway in front of stub backends: routing, the verify subrequest, identity headers, the WebSocket route. */
+/**
+ * The gateway in front of stub backends: routing, the verify subrequest, identity headers, the WebSocket route (token
+ * in the Sec-WebSocket-Protocol carrier, never in the URL).
+ */
 @QuarkusTest
 @QuarkusTestResource(value = StubBackends.class, restrictToAnnotatedClass = true)
 class GatewayTest {
@@ -88,15 +94,27 @@ class GatewayTest {
     }
 
     @Test
-    void queryTokenIsAcceptedOnlyOnTheWebSocketRoute() throws Exception {
+    void aTokenInTheUrlIsNeverACredential() throws Exception {
         assertEquals(401, get("/api/things/7/holds?access_token=good", null).statusCode());
+        assertEquals(401, get("/api/things/7/ws?access_token=good", null).statusCode());
     }
 
     @Test
-    void webSocketUpgradesWithTheQueryToken() throws Exception {
+    void theSubprotocolCarrierCountsOnlyOnTheWebSocketRoute() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/things/7/holds"))
+                .header("Sec-WebSocket-Protocol", StubBackends.CARRIER_PROTOCOL + ", " + carrier("good")).build();
+        assertEquals(401, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+        // ... and it did reach verify, which is what refused it
+        assertEquals(List.of(StubBackends.CARRIER_PROTOCOL + ", " + carrier("good")),
+                StubBackends.VERIFY_SAW_PROTOCOLS.get());
+    }
+
+    @Test
+    void webSocketUpgradesWithTheSubprotocolCarrier() throws Exception {
         CompletableFuture<String> reply = new CompletableFuture<>();
         WebSocket ws = http.newWebSocketBuilder()
-                .buildAsync(ws("/api/things/7/ws?access_token=good"), new WebSocket.Listener() {
+                .subprotocols(StubBackends.CARRIER_PROTOCOL, carrier("good"))
+                .buildAsync(ws("/api/things/7/ws?ticket=t-1"), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
                         reply.complete(data.toString());
@@ -104,18 +122,39 @@ class GatewayTest {
                     }
                 })
                 .get(20, TimeUnit.SECONDS);
+        // The subprotocol the backend selected reaches the client (a browser fails the handshake without it).
+        assertEquals(StubBackends.CARRIER_PROTOCOL, ws.getSubprotocol());
         ws.sendText("hi", true);
         assertEquals("echo hi for u-1", reply.get(20, TimeUnit.SECONDS));
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        // verify and the backend got the offer unchanged, and the ticket's query string passed through untouched
+        String offer = StubBackends.CARRIER_PROTOCOL + ", " + carrier("good");
+        assertEquals(List.of(offer), StubBackends.VERIFY_SAW_PROTOCOLS.get());
+        assertEquals(List.of(offer), StubBackends.BACKEND_SAW_PROTOCOLS.get());
+        assertEquals("/api/things/7/ws?ticket=t-1", StubBackends.BACKEND_SAW_WS_URI.get());
     }
 
     @Test
     void webSocketWithoutValidTokenIsRefused() {
-        CompletionException e = assertThrows(CompletionException.class, () -> http.newWebSocketBuilder()
-                .buildAsync(ws("/api/things/7/ws?access_token=bad"), new WebSocket.Listener() { })
-                .join());
-        assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
-        assertEquals(401, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+        assertHandshakeRefused(401, http.newWebSocketBuilder()
+                .subprotocols(StubBackends.CARRIER_PROTOCOL, carrier("bad")), "/api/things/7/ws");
+        // The old query form alone is no credential any more.
+        assertHandshakeRefused(401, http.newWebSocketBuilder(), "/api/things/7/ws?access_token=good");
+        assertHandshakeRefused(401, http.newWebSocketBuilder()
+                .subprotocols(StubBackends.CARRIER_PROTOCOL), "/api/things/7/ws?access_token=good");
+        assertHandshakeRefused(401, http.newWebSocketBuilder(), "/api/things/7/ws");
+    }
+
+    private void assertHandshakeRefused(int status, WebSocket.Builder builder, String path) {
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> builder.buildAsync(ws(path), new WebSocket.Listener() { }).join(), path);
+        assertInstanceOf(WebSocketHandshakeException.class, e.getCause(), path);
+        assertEquals(status, ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode(), path);
+    }
+
+    /** The token's subprotocol entry, URL-encoded as java.net.URLEncoder does it (the server URL-decodes). */
+    private static String carrier(String token) {
+        return URLEncoder.encode("quarkus-http-upgrade#Authorization#Bearer " + token, StandardCharsets.UTF_8);
     }
 
     @Test

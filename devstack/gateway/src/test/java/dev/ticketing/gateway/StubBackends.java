@@ -3,25 +3,37 @@ package dev.ticketing.gateway;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Two small HTTP servers standing in for auth-svc's verify endpoint (token "good" ⇒ user u-1, "admin" ⇒ u-2 with
- * role admin, anything else ⇒ 401; the WebSocket route's token from X-Original-URI) and for a backend that echoes
- * what reached it — plus the routing table and web root the gateway under test reads.
+ * role admin, anything else ⇒ 401; on the WebSocket route only, the token may come from the Sec-WebSocket-Protocol
+ * carrier {@code quarkus-http-upgrade#Authorization#Bearer <token>}, never from the URL) and for a backend that echoes
+ * what reached it and, like queue-svc, selects the {@code bearer-token-carrier} subprotocol — plus the routing table
+ * and web root the gateway under test reads.
  */
 public class StubBackends implements QuarkusTestResourceLifecycleManager {
 
     static final AtomicInteger VERIFY_CALLS = new AtomicInteger();
+    static final String CARRIER_PROTOCOL = "bearer-token-carrier";
+    /** The Sec-WebSocket-Protocol header lines the last verify call and the last WebSocket upgrade received. */
+    static final AtomicReference<List<String>> VERIFY_SAW_PROTOCOLS = new AtomicReference<>(List.of());
+    static final AtomicReference<List<String>> BACKEND_SAW_PROTOCOLS = new AtomicReference<>(List.of());
+    static final AtomicReference<String> BACKEND_SAW_WS_URI = new AtomicReference<>();
     private Vertx vertx;
     private Path dir;
 
@@ -29,8 +41,10 @@ public class StubBackends implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         vertx = Vertx.vertx();
         try {
-            HttpServer verify = listen(this::verify);
-            HttpServer backend = listen(this::backend);
+            HttpServer verify = listen(new HttpServerOptions(), this::verify);
+            // queue-svc's quarkus.websockets-next.server.supported-subprotocols
+            HttpServer backend = listen(new HttpServerOptions().setWebSocketSubProtocols(List.of(CARRIER_PROTOCOL)),
+                    this::backend);
             dir = Files.createTempDirectory("gateway-test");
             Path web = Files.createDirectories(dir.resolve("web"));
             Files.writeString(web.resolve("index.html"), "<!doctype html><title>티켓 Tickets</title>");
@@ -55,9 +69,9 @@ public class StubBackends implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private HttpServer listen(io.vertx.core.Handler<HttpServerRequest> handler) {
+    private HttpServer listen(HttpServerOptions options, io.vertx.core.Handler<HttpServerRequest> handler) {
         try {
-            return vertx.createHttpServer().requestHandler(handler).listen(0, "127.0.0.1")
+            return vertx.createHttpServer(options).requestHandler(handler).listen(0, "127.0.0.1")
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -66,11 +80,12 @@ public class StubBackends implements QuarkusTestResourceLifecycleManager {
 
     private void verify(HttpServerRequest request) {
         VERIFY_CALLS.incrementAndGet();
+        List<String> protocols = request.headers().getAll("Sec-WebSocket-Protocol");
+        VERIFY_SAW_PROTOCOLS.set(protocols);
         String authorization = request.getHeader("Authorization");
         String original = request.getHeader("X-Original-URI");
         String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7)
-                : original != null && original.matches("^/api/things/[^/?]+/ws\\?(.*&)?access_token=[^&]+.*")
-                ? original.replaceAll(".*access_token=([^&]+).*", "$1") : null;
+                : original != null && original.matches("^/api/things/[^/?]+/ws(\\?.*)?") ? carried(protocols) : null;
         if ("good".equals(token)) {
             request.response().putHeader("X-User-Id", "u-1").putHeader("X-User-Roles", "user").end();
         } else if ("admin".equals(token)) {
@@ -80,8 +95,25 @@ public class StubBackends implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** The simplified auth-svc rule: the one quarkus-http-upgrade entry, URL-decoded, naming Authorization. */
+    private static String carried(List<String> protocols) {
+        for (String line : protocols) {
+            for (String entry : line.split(",")) {
+                entry = entry.trim();
+                if (entry.startsWith("quarkus-http-upgrade")) {
+                    String[] parts = URLDecoder.decode(entry, StandardCharsets.UTF_8).split("#", -1);
+                    return parts.length == 3 && parts[1].equalsIgnoreCase("Authorization")
+                            && parts[2].startsWith("Bearer ") ? parts[2].substring(7) : null;
+                }
+            }
+        }
+        return null;
+    }
+
     private void backend(HttpServerRequest request) {
         if (request.path().endsWith("/ws")) {
+            BACKEND_SAW_PROTOCOLS.set(request.headers().getAll("Sec-WebSocket-Protocol"));
+            BACKEND_SAW_WS_URI.set(request.uri());
             request.toWebSocket().onSuccess(ws -> ws.textMessageHandler(text ->
                     ws.writeTextMessage("echo " + text + " for " + request.getHeader("X-User-Id"))));
             return;

@@ -10,11 +10,16 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.List;
+
 /**
  * The ingress's auth-url subrequest, done the way ingress-nginx does it: GET the verify endpoint with the original
- * Authorization header and the original URI in {@code X-Original-URI} (which is how the WebSocket route's
- * {@code access_token} query parameter reaches auth-svc). No body is forwarded, and nothing is cached: a revoked or
- * expired token stops at the next request.
+ * Authorization and {@code Sec-WebSocket-Protocol} headers, the original URI in {@code X-Original-URI} and the method
+ * in {@code X-Original-Method}. A browser cannot set Authorization on a WebSocket, so the waiting-room socket carries
+ * its token as a subprotocol entry ({@code bearer-token-carrier, quarkus-http-upgrade%23Authorization%23Bearer%20...});
+ * auth-svc reads it from there, on the WebSocket route only. No token is ever taken from the URL (the old
+ * {@code access_token} query parameter is gone: URLs end up in access logs). No body is forwarded, and nothing is
+ * cached: a revoked or expired token stops at the next request.
  */
 @ApplicationScoped
 public class AuthCheck {
@@ -23,6 +28,7 @@ public class AuthCheck {
     public static final String USER_ROLES = "X-User-Roles";
     static final String ORIGINAL_URI = "X-Original-URI";
     static final String ORIGINAL_METHOD = "X-Original-Method";
+    public static final String SEC_WEBSOCKET_PROTOCOL = "Sec-WebSocket-Protocol";
     private static final long TIMEOUT_MS = 5_000;
 
     private final HttpClient client;
@@ -34,7 +40,8 @@ public class AuthCheck {
     }
 
     /** Fails (rather than denies) when auth-svc cannot be asked: the caller answers 503, not 401. */
-    public Future<Verdict> verify(String authorization, String originalMethod, String originalUri) {
+    public Future<Verdict> verify(String authorization, List<String> webSocketProtocols, String originalMethod,
+                                  String originalUri) {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 .setAbsoluteURI(verifyUrl)
@@ -43,6 +50,10 @@ public class AuthCheck {
                 .putHeader(ORIGINAL_METHOD, originalMethod);
         if (authorization != null) {
             options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        // Every header line as the client sent it: verify applies the same parsing as queue-svc.
+        for (String protocols : webSocketProtocols) {
+            options.addHeader(SEC_WEBSOCKET_PROTOCOL, protocols);
         }
         return client.request(options)
                 .compose(request -> request.send())

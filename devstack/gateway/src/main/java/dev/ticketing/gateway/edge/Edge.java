@@ -125,7 +125,11 @@ public class Edge {
         }
         // Hold the body (and a WebSocket handshake) until auth-svc has answered.
         request.pause();
-        authCheck.verify(request.getHeader(HttpHeaders.AUTHORIZATION), request.method().name(), request.uri())
+        // The WebSocket's token travels in Sec-WebSocket-Protocol: verify gets that header, and the proxy passes it on
+        // to the backend unchanged (and the subprotocol the backend selects back to the client, as browsers require).
+        authCheck.verify(request.getHeader(HttpHeaders.AUTHORIZATION),
+                        request.headers().getAll(AuthCheck.SEC_WEBSOCKET_PROTOCOL),
+                        request.method().name(), request.uri())
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         Log.warnf("auth verify failed for %s: %s", path, ar.cause().toString());
