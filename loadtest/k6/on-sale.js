@@ -96,8 +96,10 @@ export default function (data) {
   if (!check(e, { 'entered': (r) => r.status === 200 || r.status === 201 })) return;
   let admissionToken = e.json('admissionToken');
   if (e.json('status') !== 'ADMITTED') {
-    const url = `${WS_BASE}/api/queues/${perfId}/ws?access_token=${encodeURIComponent(token)}&ticket=${encodeURIComponent(e.json('ticket') || '')}`;
-    ws.connect(url, {}, (socket) => {
+    const url = `${WS_BASE}/api/queues/${perfId}/ws?ticket=${encodeURIComponent(e.json('ticket') || '')}`;
+    // The token rides in the subprotocol carrier (never in the URL); the server selects 'bearer-token-carrier'.
+    const protocols = `bearer-token-carrier, ${encodeURIComponent('quarkus-http-upgrade#Authorization#Bearer ' + token)}`;
+    ws.connect(url, { headers: { 'Sec-WebSocket-Protocol': protocols } }, (socket) => {
       socket.on('message', (msg) => {
         const m = JSON.parse(msg);
         if (m.status === 'ADMITTED') { admissionToken = m.admissionToken; socket.close(); }

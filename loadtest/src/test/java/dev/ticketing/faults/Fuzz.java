@@ -385,35 +385,78 @@ public final class Fuzz {
         }
     }
 
+    /** The waiting-room socket's subprotocol offer: the carrier, then the entry carrying the header (URL-encoded). */
+    private static WebSocket.Builder offering(HttpClient client, String carrierEntry) {
+        return client.newWebSocketBuilder().subprotocols(WS_CARRIER,
+                URLEncoder.encode(carrierEntry, StandardCharsets.UTF_8));
+    }
+
+    private static final String WS_CARRIER = "bearer-token-carrier";
+
     private void webSocketGarbage() {
         HttpClient client = HttpClient.newHttpClient();
-        String base = p.baseUrl().replaceFirst("^http", "ws") + "/api/queues/" + perfId + "/ws?access_token=";
-        for (String t : new String[]{forged, algNone, expired, "garbage", ""}) { // refused at the handshake
+        String base = p.baseUrl().replaceFirst("^http", "ws") + "/api/queues/" + perfId + "/ws";
+        // Refused at the handshake with 401: bad tokens in the subprotocol carrier, malformed carriers, no token at
+        // all, and a good token in the URL (the removed ?access_token= form is no credential any more).
+        record Refused(String what, Supplier<WebSocket.Builder> builder, String query) {
+        }
+        List<Refused> cases = new ArrayList<>();
+        for (String t : new String[]{forged, algNone, expired, wrongAudience, "garbage", ""}) {
+            cases.add(new Refused("carrier " + t.substring(0, Math.min(20, t.length())),
+                    () -> offering(client, "quarkus-http-upgrade#Authorization#Bearer " + t), ""));
+        }
+        cases.add(new Refused("carrier without a value", () -> offering(client, "quarkus-http-upgrade#Authorization"), ""));
+        cases.add(new Refused("carrier with four parts",
+                () -> offering(client, "quarkus-http-upgrade#Authorization#Bearer " + a.token() + "#x"), ""));
+        cases.add(new Refused("carrier with Basic", () -> offering(client, "quarkus-http-upgrade#Authorization#Basic "
+                + Base64.getEncoder().encodeToString("a@b.c:pw".getBytes(StandardCharsets.UTF_8))), ""));
+        cases.add(new Refused("carrier with a bad escape", () -> client.newWebSocketBuilder().subprotocols(WS_CARRIER,
+                "quarkus-http-upgrade%ZZAuthorization%23Bearer%20" + a.token()), ""));
+        cases.add(new Refused("carrier protocol alone", () -> client.newWebSocketBuilder().subprotocols(WS_CARRIER), ""));
+        cases.add(new Refused("no token", client::newWebSocketBuilder, ""));
+        String urlToken = "?access_token=" + URLEncoder.encode(a.token(), StandardCharsets.UTF_8);
+        cases.add(new Refused("good token in the URL", client::newWebSocketBuilder, urlToken));
+        cases.add(new Refused("good token in the URL, carrier protocol alone",
+                () -> client.newWebSocketBuilder().subprotocols(WS_CARRIER), urlToken));
+        for (Refused c : cases) {
             sent++;
             try {
-                WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create(base + URLEncoder.encode(t, StandardCharsets.UTF_8)),
-                        new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+                WebSocket ws = c.builder().get().buildAsync(URI.create(base + c.query()), new WebSocket.Listener() { })
+                        .get(10, TimeUnit.SECONDS);
                 ws.abort();
-                breach("WebSocket accepted with a bad token: " + t.substring(0, Math.min(20, t.length())));
+                breach("WebSocket accepted: " + c.what());
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof WebSocketHandshakeException h) {
                     int st = h.getResponse().statusCode();
                     statuses.merge("ws-" + st, 1L, Long::sum);
-                    if (st >= 500) {
-                        breach("WebSocket handshake " + st + " for a bad token");
+                    if (st != 401) {
+                        breach("WebSocket handshake " + st + " (expected 401): " + c.what());
                     }
                 } else {
-                    breach("WebSocket handshake failed without an answer: " + e.getCause());
+                    breach("WebSocket handshake failed without an answer (" + c.what() + "): " + e.getCause());
                 }
             } catch (Exception e) {
-                breach("WebSocket handshake: " + e);
+                breach("WebSocket handshake (" + c.what() + "): " + e);
             }
         }
         sent++;
+        WebSocket ws;
+        try {
+            ws = offering(client, "quarkus-http-upgrade#Authorization#Bearer " + a.token())
+                    .buildAsync(URI.create(base), new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            breach("a signed-in fan's WebSocket was refused: " + (e.getCause() instanceof WebSocketHandshakeException h
+                    ? "HTTP " + h.getResponse().statusCode() : e.getCause()));
+            return;
+        } catch (Exception e) {
+            breach("a signed-in fan's WebSocket handshake: " + e);
+            return;
+        }
+        if (!WS_CARRIER.equals(ws.getSubprotocol())) { // a browser fails the handshake without it
+            breach("the WebSocket handshake selected subprotocol '" + ws.getSubprotocol() + "', not " + WS_CARRIER);
+        }
         try { // a signed-in fan's socket fed garbage: ignored or closed, never a crash, and the place is kept
-            WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create(base + URLEncoder.encode(a.token(), StandardCharsets.UTF_8)),
-                    new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
-            byte[] junk = new byte[4096];
+        byte[] junk = new byte[4096];
             rnd.nextBytes(junk);
             ws.sendText("{\"type\":", true).get(5, TimeUnit.SECONDS);
             ws.sendText("x".repeat(200_000), true).get(5, TimeUnit.SECONDS);

@@ -106,6 +106,11 @@ public class OnSaleSimulation extends Simulation {
         return URLEncoder.encode(v == null ? "" : v, StandardCharsets.UTF_8);
     }
 
+    /** The waiting-room socket's Sec-WebSocket-Protocol offer: the carrier subprotocol, then the token's entry. */
+    static String wsSubprotocols(String accessToken) {
+        return "bearer-token-carrier," + enc("quarkus-http-upgrade#Authorization#Bearer " + accessToken);
+    }
+
     /** Seat map → list of AVAILABLE seat ids in the session. */
     static Session availableSeats(Session s) {
         List<String> ids = new ArrayList<>();
@@ -153,8 +158,12 @@ public class OnSaleSimulation extends Simulation {
             .exec(s -> sample(s, "enter"))
             .exitHereIfFailed()
             .doIf(s -> !"ADMITTED".equals(s.getString("queueStatus"))).then(
-                    exec(ws("waiting room").connect(s -> "/api/queues/" + s.getString("perfId") + "/ws?access_token="
-                                    + enc(s.getString("token")) + "&ticket=" + enc(s.getString("ticket")))
+                    exec(ws("waiting room").connect(s -> "/api/queues/" + s.getString("perfId") + "/ws?ticket="
+                                    + enc(s.getString("ticket")))
+                            // The token rides in the subprotocol carrier, never in the URL. Netty sends this list as
+                            // Sec-WebSocket-Protocol and accepts the one the server selects (bearer-token-carrier); a
+                            // plain .header(...) would fail its check that the answer is a subprotocol it offered.
+                            .subprotocol(s -> wsSubprotocols(s.getString("token")))
                             .await(Duration.ofSeconds(P.maxQueueWaitSeconds())).on(
                                     ws.checkTextMessage("admitted").matching(jsonPath("$.status").is("ADMITTED"))
                                             .check(jsonPath("$.admissionToken").saveAs("admissionToken"))))
