@@ -1,7 +1,7 @@
--- The user's last socket on a pod closed: the grace period starts (reap() drops the place when it ends unless a
--- socket comes back, on any pod). ARGV[7] user.
-if redis.call('ZSCORE', K_WAITING, ARGV[7]) then
-  redis.call('ZADD', K_GONE, int(now_ms()), ARGV[7])
-  return 1
+-- The user's last socket on a pod closed: A.user. The grace period starts (the ticker's reap drops the place when it
+-- ends unless a socket comes back, on any pod). Answers {marked}.
+if redis.call('ZSCORE', K.waiting, A.user) then
+  redis.call('ZADD', K.gone, int(now_ms()), A.user)
+  return cjson.encode({marked = true})
 end
-return 0
+return cjson.encode({marked = false})

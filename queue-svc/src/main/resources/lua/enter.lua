@@ -1,30 +1,35 @@
--- Enter the room. ARGV[7] user, ARGV[8] fresh ticket, ARGV[9] ticket presented by a reconnecting socket ('' if none).
--- An admitted user keeps the session; a reconnect with the current ticket within the grace period keeps the place;
--- anything else (first entry, page refresh, stale ticket) goes to the back of the line.
--- Returns {status, value, ticket, kept, rateMilli, admitted user, arrival, ...} or {'NOROOM'}.
-local user, fresh, presented = ARGV[7], ARGV[8], ARGV[9]
-if not is_live() then return {'NOROOM'} end
+-- Enter the room: A.user, A.ticket (a fresh ticket), A.presented (the ticket a reconnecting socket presents, '' if
+-- none). An admitted user keeps the session; a reconnect with the current ticket within the grace period keeps the
+-- place; anything else (first entry, page refresh, stale ticket) goes to the back of the line.
+-- Constant work: no reaping, no admission round (the ticker does both), except the one admission of a fan who finds
+-- the line empty and a slot free.
+-- Answers {place, ticket, kept, rateMilli, admitted = [{user, arrival, sid, expiresAt}]?} or {noRoom = true}.
+local user, fresh, presented = A.user, A.ticket, A.presented or ''
+if not is_live() then return cjson.encode({noRoom = true}) end
 local now = now_ms()
-reap(now)
-local kept = 0
-if redis.call('ZSCORE', K_ACTIVE, user) then
-  kept = 1
-  if not redis.call('HGET', K_TICKETS, user) then redis.call('HSET', K_TICKETS, user, fresh) end
-elseif presented ~= '' and presented == redis.call('HGET', K_TICKETS, user) and redis.call('ZSCORE', K_WAITING, user) then
-  redis.call('ZREM', K_GONE, user)
-  kept = 1
+local kept = false
+local admitted = {}
+local session_end = redis.call('ZSCORE', K.active, user)
+if session_end and tonumber(session_end) > now then
+  kept = true
+  if not redis.call('HGET', K.tickets, user) then redis.call('HSET', K.tickets, user, fresh) end
+elseif presented ~= '' and presented == redis.call('HGET', K.tickets, user) and redis.call('ZSCORE', K.waiting, user) then
+  redis.call('ZREM', K.gone, user)
+  kept = true
 else
-  if redis.call('ZREM', K_WAITING, user) == 1 then redis.call('SADD', K_REENTERED, user) end
+  if session_end then end_session(user) end -- expired, not reaped yet
+  if redis.call('ZREM', K.waiting, user) == 1 then redis.call('SADD', K.reentered, user) end
   -- Score = arrival ms * 1000, bumped past the last score so simultaneous arrivals keep the order Redis saw them in.
-  local last = tonumber(redis.call('GET', K_SEQ) or '0')
+  local last = tonumber(redis.call('GET', K.seq) or '0')
   local score = math.max(now * 1000, last + 1)
-  redis.call('SET', K_SEQ, int(score))
-  redis.call('ZADD', K_WAITING, int(score), user)
-  redis.call('HSET', K_TICKETS, user, fresh)
-  redis.call('ZREM', K_GONE, user)
+  redis.call('SET', K.seq, int(score))
+  redis.call('ZADD', K.waiting, int(score), user)
+  redis.call('HSET', K.tickets, user, fresh)
+  redis.call('ZREM', K.gone, user)
+  -- Nobody ahead: no one is overtaken by admitting this fan now (at most one pop).
+  if redis.call('ZCARD', K.waiting) == 1 then admitted = admit(now) end
 end
-local admitted = admit(now)
-local s, v = status(user, now)
-local out = {s, v, redis.call('HGET', K_TICKETS, user) or '', kept, admit_rate_milli(now)}
-for _, x in ipairs(admitted) do out[#out + 1] = x end
-return out
+local out = {place = place(user, now), ticket = redis.call('HGET', K.tickets, user) or '', kept = kept,
+  rateMilli = admit_rate_milli(now)}
+if #admitted > 0 then out.admitted = admitted end
+return cjson.encode(out)

@@ -1,11 +1,6 @@
--- The user leaves (waiting or admitted); a freed slot goes to the head of the line at once. ARGV[7] user.
--- Returns {1 if an active session ended else 0, admitted user, arrival, ...}.
-local now = now_ms()
-local was_active = redis.call('ZREM', K_ACTIVE, ARGV[7])
-forget(ARGV[7])
-local out = {was_active}
-if is_live() then
-  reap(now)
-  for _, x in ipairs(admit(now)) do out[#out + 1] = x end
-end
-return out
+-- The user leaves (waiting or admitted): A.user. An admission ends with it; the ticker hands the slot on.
+-- Answers {ended = true if an admitted session ended}.
+local ended = redis.call('ZSCORE', K.active, A.user) ~= false
+end_session(A.user)
+forget(A.user)
+return cjson.encode({ended = ended})

@@ -1,12 +1,13 @@
 -- performance-events: a published performance has a room, a deleted one has none (its keys go, a tombstone with the
--- version stays so a late duplicate cannot resurrect it). ARGV[7] event id, ARGV[8] version, ARGV[9] 'live'|'deleted'.
--- Returns 1 when applied, 0 for a duplicate or stale event.
+-- version stays so a late duplicate cannot resurrect it). A.eventId, A.version (a string: any long), A.state 'live'|'deleted'.
+-- Answers {applied = false for a duplicate or stale event}.
 local now = now_ms()
-if not first_time(ARGV[7], now) then return 0 end
-local current = tonumber(redis.call('HGET', K_META, 'version') or '-1')
-if tonumber(ARGV[8]) <= current then return 0 end
-redis.call('HSET', K_META, 'version', ARGV[8], 'state', ARGV[9])
-if ARGV[9] == 'deleted' then
-  redis.call('DEL', K_CONFIG, K_WAITING, K_ACTIVE, K_SEQ, K_TICKETS, K_GONE, K_REENTERED, K_RATE, K_AUDIT, K_STATS)
+if not first_time(A.eventId, now) then return cjson.encode({applied = false}) end
+local current = tonumber(redis.call('HGET', K.meta, 'version') or '-1')
+if tonumber(A.version) <= current then return cjson.encode({applied = false}) end
+redis.call('HSET', K.meta, 'version', A.version, 'state', A.state)
+if A.state == 'deleted' then
+  redis.call('DEL', K.config, K.waiting, K.active, K.seq, K.tickets, K.gone, K.reentered, K.rate, K.audit, K.stats,
+    K.sessions, K.grants)
 end
-return 1
+return cjson.encode({applied = true})

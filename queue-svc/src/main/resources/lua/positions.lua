@@ -1,14 +1,9 @@
--- Status of many users in one round trip (the per-pod ticker sends all users with a socket on that pod).
--- ARGV[7] '1' when the users are connected right now (clears their disconnect mark), ARGV[8..] users.
--- Returns {live, rateMilli, waiting size, active size, status1, value1, ...}.
+-- Places of many users in one round trip (one slice of a pod's sockets): A.users, A.touch (true when the users are
+-- connected right now: clears their disconnect marks). Answers {live, rateMilli, places = [place of each user]}.
 local now = now_ms()
-local touch = ARGV[7] == '1'
-local out = {is_live() and 1 or 0, admit_rate_milli(now), redis.call('ZCARD', K_WAITING), redis.call('ZCARD', K_ACTIVE)}
-for i = 8, #ARGV do
-  local u = ARGV[i]
-  if touch then redis.call('ZREM', K_GONE, u) end
-  local s, v = status(u, now)
-  out[#out + 1] = s
-  out[#out + 1] = v
+local places = {}
+for i, u in ipairs(A.users) do
+  if A.touch then redis.call('ZREM', K.gone, u) end
+  places[i] = place(u, now)
 end
-return out
+return cjson.encode({live = is_live(), rateMilli = admit_rate_milli(now), places = places})

@@ -1,12 +1,7 @@
--- booking-events: the user's booking ended (completed or abandoned), so the session slot is freed at once.
--- ARGV[7] event id, ARGV[8] user. Returns {0} for a duplicate event, else {1 or 2 if a slot was freed, admitted user, arrival, ...}.
+-- booking-events: the user's booking ended (completed or abandoned), so the admission ends at once: A.eventId,
+-- A.user. Answers {applied = false for a duplicate event, freed = true if a session ended}.
 local now = now_ms()
-if not first_time(ARGV[7], now) then return {0} end
-local freed = redis.call('ZREM', K_ACTIVE, ARGV[8])
-if freed == 1 then redis.call('HDEL', K_TICKETS, ARGV[8]) end
-local out = {1 + freed}
-if is_live() then
-  reap(now)
-  for _, x in ipairs(admit(now)) do out[#out + 1] = x end
-end
-return out
+if not first_time(A.eventId, now) then return cjson.encode({applied = false, freed = false}) end
+local freed = redis.call('ZSCORE', K.active, A.user) ~= false
+end_session(A.user)
+return cjson.encode({applied = true, freed = freed})

@@ -1,12 +1,12 @@
 -- Shared prelude of every waiting-room script. All keys of one room share the hash tag {<performanceId>}, so the
--- scripts stay legal on a Redis Cluster. KEYS and the first six ARGV are the same for every script (RoomKeys,
--- RoomScripts); script-specific arguments start at ARGV[7].
-local K_META, K_CONFIG, K_WAITING, K_ACTIVE, K_SEQ, K_TICKETS = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local K_GONE, K_REENTERED, K_RATE, K_AUDIT, K_STATS, K_EVENTS = KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12]
-local GRACE_MS, WINDOW_S, AUDIT_MAX = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+-- scripts stay legal on a Redis Cluster. Keys are read by name from K (generated from RoomKeys.Key, see
+-- RoomScripts), arguments by name from A (ARGV[1], one JSON object); every script answers one JSON object.
+local A = cjson.decode(ARGV[1])
+local GRACE_MS, WINDOW_S, AUDIT_MAX = A.graceMs, A.windowSeconds, A.auditMax
 local EVENT_MEMORY_MS = 7 * 86400000
 
--- Lua numbers are doubles and tostring() keeps only 14 digits: scores (arrival ms * 1000) need all 16.
+-- Lua numbers are doubles and tostring()/cjson keep only 14 digits: scores (arrival ms * 1000) need all 16, so they
+-- travel as strings.
 local function int(x) return string.format('%.0f', x) end
 
 -- Redis' clock, not the pod's: every pod then agrees on arrival order and session expiry.
@@ -15,80 +15,91 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
-local function is_live() return redis.call('HGET', K_META, 'state') == 'live' end
+local function is_live() return redis.call('HGET', K.meta, 'state') == 'live' end
 
 local function settings()
-  local c = redis.call('HMGET', K_CONFIG, 'capacity', 'sessionTtlSeconds', 'admitPerSecond')
-  return tonumber(c[1] or ARGV[1]), tonumber(c[2] or ARGV[2]), tonumber(c[3] or ARGV[3])
+  local c = redis.call('HMGET', K.config, 'capacity', 'sessionTtlSeconds', 'admitPerSecond')
+  return tonumber(c[1] or A.capacity), tonumber(c[2] or A.sessionTtlSeconds), tonumber(c[3] or A.admitPerSecond)
 end
 
 -- Idempotency by event id, in the same atomic step as the effect.
 local function first_time(event_id, now)
-  if redis.call('ZSCORE', K_EVENTS, event_id) then return false end
-  redis.call('ZADD', K_EVENTS, int(now), event_id)
-  redis.call('ZREMRANGEBYSCORE', K_EVENTS, '-inf', int(now - EVENT_MEMORY_MS))
+  if redis.call('ZSCORE', K.events, event_id) then return false end
+  redis.call('ZADD', K.events, int(now), event_id)
+  redis.call('ZREMRANGEBYSCORE', K.events, '-inf', int(now - EVENT_MEMORY_MS))
   return true
 end
 
-local function forget(u)
-  redis.call('ZREM', K_WAITING, u)
-  redis.call('ZREM', K_GONE, u)
-  redis.call('HDEL', K_TICKETS, u)
-  redis.call('SREM', K_REENTERED, u)
+-- The admission ends: its slot is free and its session id no longer opens booking-svc (docs/architecture.md).
+local function end_session(u)
+  redis.call('ZREM', K.active, u)
+  redis.call('HDEL', K.sessions, u)
+  redis.call('HDEL', K.grants, u)
+  redis.call('HDEL', K.tickets, u)
 end
 
--- Expired sessions free their slot; waiters whose last socket closed more than the grace period ago lose their place.
+local function forget(u)
+  redis.call('ZREM', K.waiting, u)
+  redis.call('ZREM', K.gone, u)
+  redis.call('HDEL', K.tickets, u)
+  redis.call('SREM', K.reentered, u)
+end
+
+-- Expired sessions free their slot; waiters whose last socket closed more than the grace period ago lose their
+-- place. Bounded per call; only the admission ticker runs it, never a fan's request.
 local function reap(now)
-  redis.call('ZREMRANGEBYSCORE', K_ACTIVE, '-inf', int(now))
-  local gone = redis.call('ZRANGEBYSCORE', K_GONE, '-inf', int(now - GRACE_MS), 'LIMIT', 0, 1000)
+  for _, u in ipairs(redis.call('ZRANGEBYSCORE', K.active, '-inf', int(now), 'LIMIT', 0, 1000)) do end_session(u) end
+  local gone = redis.call('ZRANGEBYSCORE', K.gone, '-inf', int(now - GRACE_MS), 'LIMIT', 0, 1000)
   for _, u in ipairs(gone) do
-    if redis.call('ZSCORE', K_ACTIVE, u) then redis.call('ZREM', K_GONE, u) else forget(u) end
+    if redis.call('ZSCORE', K.active, u) then redis.call('ZREM', K.gone, u) else forget(u) end
   end
 end
 
 -- The rule of the room: admit from the head of the line while active < capacity, at most admitPerSecond per second
--- across all pods. Returns {user, arrival, ...} of those admitted.
+-- across all pods. Each admission gets a new session id. Returns a list of {user, arrival, sid, expiresAt}.
 local function admit(now)
   local capacity, ttl, per_second = settings()
   local sec = math.floor(now / 1000)
-  local used = tonumber(redis.call('HGET', K_RATE, tostring(sec)) or '0')
-  local budget = math.min(capacity - redis.call('ZCARD', K_ACTIVE), per_second - used)
+  local used = tonumber(redis.call('HGET', K.rate, tostring(sec)) or '0')
+  local budget = math.min(capacity - redis.call('ZCARD', K.active), per_second - used)
   local out = {}
   if budget <= 0 then return out end
-  local head = redis.call('ZPOPMIN', K_WAITING, budget)
+  local head = redis.call('ZPOPMIN', K.waiting, budget)
   if #head == 0 then return out end
-  local expiry = int(now + ttl * 1000)
-  local st = redis.call('HMGET', K_STATS, 'maxArrival', 'inversions')
+  local expiry = now + ttl * 1000
+  local st = redis.call('HMGET', K.stats, 'maxArrival', 'inversions')
   local max_arrival, inversions = tonumber(st[1] or '0'), tonumber(st[2] or '0')
   for i = 1, #head, 2 do
     local u, arrival = head[i], tonumber(head[i + 1])
-    redis.call('ZADD', K_ACTIVE, expiry, u)
-    redis.call('ZREM', K_GONE, u)
-    local reentered = redis.call('SREM', K_REENTERED, u)
+    local sid = tostring(redis.call('HINCRBY', K.stats, 'sessions', 1))
+    redis.call('ZADD', K.active, int(expiry), u)
+    redis.call('HSET', K.sessions, u, sid)
+    redis.call('HDEL', K.grants, u)
+    redis.call('ZREM', K.gone, u)
+    local reentered = redis.call('SREM', K.reentered, u)
     -- Fairness audit: someone who never re-entered must not be admitted after a later arrival.
     if reentered == 0 then
       if arrival < max_arrival then inversions = inversions + 1 else max_arrival = arrival end
     end
-    redis.call('RPUSH', K_AUDIT, int(arrival) .. ' ' .. reentered .. ' ' .. u)
-    out[#out + 1] = u
-    out[#out + 1] = int(arrival)
+    redis.call('RPUSH', K.audit, int(arrival) .. ' ' .. reentered .. ' ' .. u)
+    out[#out + 1] = {user = u, arrival = int(arrival), sid = sid, expiresAt = expiry}
   end
-  redis.call('HSET', K_STATS, 'maxArrival', int(max_arrival), 'inversions', inversions)
-  redis.call('LTRIM', K_AUDIT, -AUDIT_MAX, -1)
-  redis.call('HINCRBY', K_RATE, tostring(sec), #head / 2)
-  for _, f in ipairs(redis.call('HKEYS', K_RATE)) do
-    if tonumber(f) < sec - WINDOW_S then redis.call('HDEL', K_RATE, f) end
+  redis.call('HSET', K.stats, 'maxArrival', int(max_arrival), 'inversions', inversions)
+  redis.call('LTRIM', K.audit, -AUDIT_MAX, -1)
+  redis.call('HINCRBY', K.rate, tostring(sec), #out)
+  for _, f in ipairs(redis.call('HKEYS', K.rate)) do
+    if tonumber(f) < sec - WINDOW_S then redis.call('HDEL', K.rate, f) end
   end
   return out
 end
 
 -- Admits per second (x1000) over the sliding window; before anyone was admitted, the configured rate, or the
--- turnover of a full room (capacity / session TTL).
+-- turnover of a full room (capacity / session TTL). The hash holds at most WINDOW_S + 1 fields.
 local function admit_rate_milli(now)
   local capacity, ttl, per_second = settings()
   local sec = math.floor(now / 1000)
   local sum, oldest = 0, sec
-  local r = redis.call('HGETALL', K_RATE)
+  local r = redis.call('HGETALL', K.rate)
   for i = 1, #r, 2 do
     local s = tonumber(r[i])
     if s >= sec - WINDOW_S and s < sec then
@@ -97,15 +108,20 @@ local function admit_rate_milli(now)
     end
   end
   if sum > 0 then return math.floor(sum * 1000 / (sec - oldest)) end
-  if redis.call('ZCARD', K_ACTIVE) >= capacity then return math.max(1, math.floor(capacity * 1000 / ttl)) end
+  if redis.call('ZCARD', K.active) >= capacity then return math.max(1, math.floor(capacity * 1000 / ttl)) end
   return per_second * 1000
 end
 
--- 'W', rank (0-based) | 'A', session expiry ms | 'N', 0
-local function status(u, now)
-  local r = redis.call('ZRANK', K_WAITING, u)
-  if r then return 'W', r end
-  local e = redis.call('ZSCORE', K_ACTIVE, u)
-  if e and tonumber(e) > now then return 'A', tonumber(e) end
-  return 'N', 0
+-- {kind = 'W', rank = 0-based} | {kind = 'A', expiresAt = ms, sid = ..., token = signed admission or nil} | {kind = 'N'}
+local function place(u, now)
+  local r = redis.call('ZRANK', K.waiting, u)
+  if r then return {kind = 'W', rank = r} end
+  local e = redis.call('ZSCORE', K.active, u)
+  if e and tonumber(e) > now then
+    local sid = redis.call('HGET', K.sessions, u)
+    if sid then
+      return {kind = 'A', expiresAt = tonumber(e), sid = sid, token = redis.call('HGET', K.grants, u) or nil}
+    end
+  end
+  return {kind = 'N'}
 end

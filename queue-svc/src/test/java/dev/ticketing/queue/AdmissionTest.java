@@ -78,7 +78,7 @@ class AdmissionTest {
                 for (int i = 0; i < 200; i++) {
                     String u = newUser();
                     users.add(u);
-                    room.enter(id, u, null);
+                    room.enter(id, u, null).await().indefinitely();
                 }
                 AtomicBoolean done = new AtomicBoolean();
                 AtomicLong maxSeen = new AtomicLong();
@@ -89,21 +89,21 @@ class AdmissionTest {
                     jobs.add(pool.submit(() -> {
                         start.await();
                         for (int i = 0; i < 150 && !done.get(); i++) {
-                            WaitingRoom.AdmitRound r = room.admit(id);
+                            WaitingRoom.AdmitRound r = room.admit(id).await().indefinitely();
                             maxSeen.accumulateAndGet(r.active(), Math::max);
-                            r.admitted().forEach(a -> admittedByRacers.add(a.userId()));
+                            r.admitted().forEach(a -> admittedByRacers.add(a.admission().userId()));
                         }
                         return null;
                     }));
                 }
                 for (int t = 0; t < 2; t++) {
-                    // Churn: admitted users finish (leave), which itself admits the next one inside its script.
+                    // Churn: admitted users finish (leave); the racers (and the scheduler) refill the slot.
                     jobs.add(pool.submit(() -> {
                         start.await();
                         for (int i = 0; i < 60; i++) {
                             List<String> active = redis.sortedSet(String.class).zrange(new RoomKeys(id).active(), 0, -1);
                             if (!active.isEmpty()) {
-                                room.leave(id, active.get(ThreadLocalRandom.current().nextInt(active.size())));
+                                room.leave(id, active.get(ThreadLocalRandom.current().nextInt(active.size()))).await().indefinitely();
                             }
                         }
                         return null;
@@ -120,6 +120,9 @@ class AdmissionTest {
                 for (int j = 0; j < 6; j++) {
                     jobs.get(j).get(120, TimeUnit.SECONDS);
                 }
+                // The last leaves may come after the racers' last round: the scheduled round refills those slots.
+                await("slots refilled", Duration.ofSeconds(10),
+                        () -> redis.sortedSet(String.class).zcard(new RoomKeys(id).active()) == capacity);
                 done.set(true);
                 jobs.get(6).get(30, TimeUnit.SECONDS);
 
@@ -154,8 +157,8 @@ class AdmissionTest {
         String other = openRoom(rooms, 1, 600, 100);
         redis.sortedSet(String.class).zadd(new RoomKeys(other).active(), System.currentTimeMillis() - 1000, "ghost");
         String waiting = newUser();
-        room.enter(other, waiting, null);
-        room.admit(other);
+        room.enter(other, waiting, null).await().indefinitely();
+        room.admit(other).await().indefinitely();
         assertEquals(List.of(waiting), redis.sortedSet(String.class).zrange(new RoomKeys(other).active(), 0, -1));
     }
 
@@ -163,11 +166,11 @@ class AdmissionTest {
     void admitRateIsCappedPerSecondAcrossAdmitters() {
         String id = openRoom(rooms, 1000, 600, 3);
         for (int i = 0; i < 30; i++) {
-            room.enter(id, newUser(), null);
+            room.enter(id, newUser(), null).await().indefinitely();
         }
         long start = System.currentTimeMillis();
         for (int i = 0; i < 10; i++) {
-            room.admit(id);
+            room.admit(id).await().indefinitely();
         }
         long elapsedSeconds = (System.currentTimeMillis() - start) / 1000;
         long active = redis.sortedSet(String.class).zcard(new RoomKeys(id).active());
@@ -195,10 +198,11 @@ class AdmissionTest {
                 while (!done.get()) {
                     freeze.readLock().lock();
                     try {
-                        room.admit(id);
+                        room.admit(id).await().indefinitely();
                         List<String> active = redis.sortedSet(String.class).zrange(new RoomKeys(id).active(), 0, -1);
                         if (!active.isEmpty()) {
-                            room.leave(id, active.get(0));
+                            room.leave(id, active.get(0)).await().indefinitely();
+                            room.admit(id).await().indefinitely(); // full again before the lock is let go
                         }
                     } finally {
                         freeze.readLock().unlock();
@@ -211,17 +215,17 @@ class AdmissionTest {
         for (int i = 0; i < 80; i++) {
             String u = newUser();
             arrivals.add(u);
-            room.enter(id, u, null);
+            room.enter(id, u, null).await().indefinitely();
             if (i % 9 == 4) {
                 // A page refresh of someone who arrived earlier: back of the line, excluded from the fairness claim.
                 freeze.writeLock().lock();
                 try {
                     // While frozen the active set is full (the last leave refilled it), so nobody waiting moves.
                     for (String earlier : arrivals) {
-                        var status = room.status(id, earlier);
+                        var status = room.status(id, earlier).await().indefinitely();
                         if (status != null && status.status() == EntryStatus.Status.WAITING && !reentered.contains(earlier)) {
                             reentered.add(earlier);
-                            assertEquals(EntryStatus.Status.WAITING, room.enter(id, earlier, null).status().status());
+                            assertEquals(EntryStatus.Status.WAITING, room.enter(id, earlier, null).await().indefinitely().status().status());
                             break;
                         }
                     }

@@ -134,14 +134,14 @@ class WaitingRoomBenchmark {
         String id = openRoom(rooms, 1, 600, 1_000_000);
         int users = 20_000;
         for (int i = 0; i < users; i++) {
-            room.enter(id, "u" + i, null);
+            room.enter(id, "u" + i, null).await().indefinitely();
         }
         var zset = redis.sortedSet(String.class);
         long t0 = System.nanoTime();
         int rounds = 0;
         while (zset.zcard(new RoomKeys(id).waiting()) > 0) {
             rooms.configure(id, new RoomConfigRequest((int) zset.zcard(new RoomKeys(id).active()) + 100, 600, 1_000_000));
-            room.admit(id);
+            room.admit(id).await().indefinitely();
             rounds++;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -152,11 +152,11 @@ class WaitingRoomBenchmark {
     /** SOCKETS waiters on this JVM, clients in another JVM (WsLoadClient); update intervals and server RSS. */
     private void sockets() throws Exception {
         String id = openRoom(rooms, 1, 600, 1);
-        room.enter(id, newUser(), null); // holds the only slot: everyone else waits
+        room.enter(id, newUser(), null).await().indefinitely(); // holds the only slot: everyone else waits
         Path tokens = Files.createTempFile("queue-bench-tokens", ".txt");
         Files.write(tokens, IntStream.range(0, SOCKETS).parallel().mapToObj(i -> QueueTestSupport.token(newUser())).toList());
         long rssBefore = rssMb();
-        String prefix = "ws://" + base.getHost() + ":" + base.getPort() + "/api/queues/" + id + "/ws?access_token=";
+        String prefix = "ws://" + base.getHost() + ":" + base.getPort() + "/api/queues/" + id + "/ws";
         Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
                 "-cp", System.getProperty("java.class.path"), WsLoadClient.class.getName(), prefix, tokens.toString(), "10")
                 .redirectErrorStream(true).start();

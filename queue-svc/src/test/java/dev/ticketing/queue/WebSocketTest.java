@@ -50,7 +50,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Live position over WebSocket, authenticated by the access token in the query; admission token on admission. */
+/**
+ * Live position over WebSocket, authenticated by the access token in the subprotocol list (never in the URL);
+ * admission token on admission.
+ */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(value = RedisTestResource.class, initArgs = @ResourceArg(name = "db", value = "3"))
@@ -108,27 +111,31 @@ class WebSocketTest {
         }
     }
 
-    private URI wsUri(String performanceId, String accessToken, String ticket) {
-        StringBuilder q = new StringBuilder();
-        if (accessToken != null) {
-            q.append("access_token=").append(URLEncoder.encode(accessToken, StandardCharsets.UTF_8));
-        }
-        if (ticket != null) {
-            q.append(q.length() == 0 ? "" : "&").append("ticket=").append(ticket);
-        }
+    private URI wsUri(String performanceId, String ticket) {
         return URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/api/queues/" + performanceId + "/ws"
-                + (q.length() == 0 ? "" : "?" + q));
+                + (ticket == null ? "" : "?ticket=" + ticket));
+    }
+
+    /** The websockets-next carrier: the access token rides in the subprotocol list, never in the URL. */
+    static WebSocket.Builder carrying(String accessToken) {
+        WebSocket.Builder b = HTTP.newWebSocketBuilder();
+        if (accessToken != null) {
+            b.subprotocols("bearer-token-carrier",
+                    URLEncoder.encode("quarkus-http-upgrade#Authorization#Bearer " + accessToken, StandardCharsets.UTF_8));
+        }
+        return b;
     }
 
     private Client connect(String performanceId, String userId, String ticket) {
         Client c = new Client();
-        c.socket = HTTP.newWebSocketBuilder().buildAsync(wsUri(performanceId, token(userId), ticket), c).join();
+        c.socket = carrying(token(userId)).buildAsync(wsUri(performanceId, ticket), c).join();
+        assertEquals("bearer-token-carrier", c.socket.getSubprotocol(), "the server picks the carrier protocol");
         return c;
     }
 
-    private int refusedWith(URI uri) {
+    private int refusedWith(String accessToken, URI uri) {
         ExecutionException e = assertThrows(ExecutionException.class,
-                () -> HTTP.newWebSocketBuilder().buildAsync(uri, new Client()).get(30, TimeUnit.SECONDS));
+                () -> carrying(accessToken).buildAsync(uri, new Client()).get(30, TimeUnit.SECONDS));
         WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, e.getCause());
         return handshake.getResponse().statusCode();
     }
@@ -151,6 +158,8 @@ class WebSocketTest {
         assertEquals(2, first.get("ahead").asInt());
         assertTrue(first.has("estimatedWaitSeconds"));
         assertTrue(first.hasNonNull("ticket"));
+        long sentAt = first.get("sentAt").asLong();
+        assertTrue(Math.abs(System.currentTimeMillis() - sentAt) < 10_000, "sentAt is the server's epoch ms: " + sentAt);
 
         // Nothing changes for 3 s: updates keep coming anyway (every 500 ms in tests, 1 s by default).
         long until = System.currentTimeMillis() + 3000;
@@ -160,6 +169,7 @@ class WebSocketTest {
             if (m != null) {
                 updates++;
                 assertEquals(3, m.get("position").asInt());
+                assertTrue(m.get("sentAt").asLong() >= sentAt, "every frame carries sentAt");
             }
         }
         assertTrue(updates >= 2, "expected >= 2 updates in 3 s, got " + updates);
@@ -190,6 +200,8 @@ class WebSocketTest {
                 .setRequireJwtId()
                 .build().processToClaims(admission);
         assertEquals(watcher, claims.getSubject());
+        assertEquals(redis.hash(String.class).hget(new RoomKeys(room).sessions(), watcher), claims.getClaimValue("sid"),
+                "the token names the live session booking-svc checks");
         double sessionEnd = redis.sortedSet(String.class).zscore(new RoomKeys(room).active(), watcher).orElseThrow();
         assertEquals((long) sessionEnd / 1000, claims.getExpirationTime().getValue(), "exp = end of the active session");
         assertTrue(claims.getExpirationTime().getValue() > System.currentTimeMillis() / 1000 + 500);
@@ -208,16 +220,20 @@ class WebSocketTest {
     @Test
     void missingInvalidOrForgedTokensAreRefused() {
         String room = openRoom(rooms, 1, 600, 100);
-        assertEquals(401, refusedWith(wsUri(room, null, null)));
-        assertEquals(401, refusedWith(wsUri(room, "garbage", null)));
+        URI uri = wsUri(room, null);
+        assertEquals(401, refusedWith(null, uri));
+        assertEquals(401, refusedWith("garbage", uri));
         String forged = JwtTestResource.claims(newUser()).jws().keyId(JwtTestResource.KID).sign(JwtTestResource.foreignKey());
-        assertEquals(401, refusedWith(wsUri(room, forged, null)));
+        assertEquals(401, refusedWith(forged, uri));
         long now = System.currentTimeMillis() / 1000;
         String expired = JwtTestResource.sign(JwtTestResource.claims(newUser()).issuedAt(now - 4000).expiresAt(now - 3600));
-        assertEquals(401, refusedWith(wsUri(room, expired, null)));
+        assertEquals(401, refusedWith(expired, uri));
         String otherIssuer = JwtTestResource.sign(JwtTestResource.claims(newUser()).issuer("https://evil.example"));
-        assertEquals(401, refusedWith(wsUri(room, otherIssuer, null)));
-        assertEquals(404, refusedWith(wsUri(newPerformanceId(), token(newUser()), null)));
+        assertEquals(401, refusedWith(otherIssuer, uri));
+        assertEquals(404, refusedWith(token(newUser()), wsUri(newPerformanceId(), null)));
+        // The retired query form is not read any more: a valid token in the URL alone gets no socket.
+        URI inUrl = URI.create(uri + "?access_token=" + URLEncoder.encode(token(newUser()), StandardCharsets.UTF_8));
+        assertEquals(401, refusedWith(null, inUrl));
         assertEquals(0, redis.sortedSet(String.class).zcard(new RoomKeys(room).waiting()), "refused sockets never entered");
     }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark client in its own JVM (JDK only), so that 10,000 client sockets do not share the server's file
- * descriptor limit. Args: ws URI up to "access_token=", tokens file (one per line), seconds to measure.
+ * descriptor limit. Args: ws URI, tokens file (one per line), seconds to measure.
  * Prints one line: connected, updates, p50/p99/max interval between consecutive updates of a socket.
  */
 public final class WsLoadClient {
@@ -36,7 +36,7 @@ public final class WsLoadClient {
         for (String token : tokens) {
             long[] prev = {0};
             inFlight.acquire();
-            opened.add(http.newWebSocketBuilder().buildAsync(URI.create(prefix + token), new WebSocket.Listener() {
+            opened.add(WebSocketTest.carrying(token).buildAsync(URI.create(prefix), new WebSocket.Listener() {
                 @Override
                 public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                     if (last) {

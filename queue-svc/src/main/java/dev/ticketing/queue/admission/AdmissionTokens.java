@@ -21,8 +21,9 @@ import java.util.UUID;
 
 /**
  * Admission tokens (docs/architecture.md): RS256 with queue-svc's own key, iss {@code ticketing-queue}, aud = the
- * performance, sub = the user, exp = end of the active session, jti. booking-svc verifies them against
- * {@link #jwks()}.
+ * performance, sub = the user, exp = end of the active session, {@code sid} = the admission's session id, jti.
+ * booking-svc verifies them against {@link #jwks()} and honours them only while {@code sid} is the user's live session
+ * in the room (docs/architecture.md). Signed once per admission: the token is kept in the room and read back.
  */
 @ApplicationScoped
 public class AdmissionTokens {
@@ -66,12 +67,13 @@ public class AdmissionTokens {
         }
     }
 
-    public String issue(String performanceId, String userId, long sessionExpiresAtMillis) {
+    public String issue(String performanceId, String userId, String sessionId, long sessionExpiresAtMillis) {
         return Jwt.issuer(issuer)
                 .audience(performanceId)
                 .subject(userId)
                 .issuedAt(Instant.now())
                 .expiresAt(sessionExpiresAtMillis / 1000)
+                .claim("sid", sessionId)
                 .claim("jti", UUID.randomUUID().toString())
                 .jws().keyId(kid).algorithm(SignatureAlgorithm.RS256)
                 .sign(privateKey);

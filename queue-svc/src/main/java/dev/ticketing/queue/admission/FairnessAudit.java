@@ -49,7 +49,7 @@ public class FairnessAudit {
                 latestArrival = Math.max(latestArrival, arrival);
             }
         }
-        String ooo = hashes.hget(keys.key("stats"), "inversions");
+        String ooo = hashes.hget(keys.key(RoomKeys.Key.STATS), "inversions");
         return new Report(performanceId, audit.size(), audit.size() - n, inversions(Arrays.copyOf(arrivals, n)),
                 ooo == null ? 0 : Long.parseLong(ooo), overtaken);
     }

@@ -25,13 +25,30 @@ public interface QueueConfig {
     @WithDefault("100000")
     int auditMax();
 
-    /** Period of the admission round every pod runs for every room (read by {@code @Scheduled}). */
-    @WithDefault("1s")
-    String admitEvery();
+    /** Period of the admission round every pod runs for every room (a Vert.x timer: sub-second periods work). */
+    @WithDefault("250ms")
+    Duration admitEvery();
 
-    /** Period of the position push to this pod's sockets (read by {@code @Scheduled}); the contract asks >= 1/s. */
+    /**
+     * Every socket hears its place once per this period (the contract asks >= 1/s); the pushes are spread over it in
+     * {@link #pushSlices()} slices, one Redis round trip per room and slice.
+     */
     @WithDefault("1s")
-    String pushEvery();
+    Duration pushEvery();
+
+    @WithDefault("10")
+    int pushSlices();
+
+    /** Verified access tokens kept (CachingJwtParser): bounded, never past a token's exp. */
+    TokenCache tokenCache();
+
+    interface TokenCache {
+        @WithDefault("10000")
+        long maxEntries();
+
+        @WithDefault("5m")
+        Duration maxTtl();
+    }
 
     Admission admission();
 

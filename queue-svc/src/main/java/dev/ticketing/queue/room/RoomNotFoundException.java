@@ -1,14 +1,17 @@
 package dev.ticketing.queue.room;
 
-/** No room for this performance (never published, or deleted), or the user has no place in it: 404. */
+/**
+ * No room for this performance (never published, or deleted), or the user has no place in it: 404. An expected
+ * answer, so no stack trace is taken.
+ */
 public class RoomNotFoundException extends RuntimeException {
 
     public RoomNotFoundException(String performanceId) {
-        super("No waiting room for performance " + performanceId);
+        super("No waiting room for performance " + performanceId, null, false, false);
     }
 
     protected RoomNotFoundException(String message, boolean ignored) {
-        super(message);
+        super(message, null, false, false);
     }
 
     /** The room exists (or not), but the caller is neither waiting nor admitted in it. */

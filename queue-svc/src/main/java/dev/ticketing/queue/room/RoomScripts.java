@@ -1,81 +1,102 @@
 package dev.ticketing.queue.room;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ticketing.queue.config.QueueConfig;
-import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the room's Lua scripts (src/main/resources/lua): each is the shared prelude room.lua plus its own body, sent
- * by SHA (EVALSHA) and re-sent in full when Redis does not know it (restart, failover, new node).
+ * Runs the room's Lua scripts (src/main/resources/lua) without blocking: each is the key table of {@link RoomKeys},
+ * the shared prelude room.lua and its own body. Arguments travel as one JSON object (ARGV[1], read by name), the
+ * answer is one JSON object mapped onto a record. Sent by SHA (EVALSHA), in full only when Redis does not know it
+ * (restart, failover, new node): one round trip per call.
  */
 @ApplicationScoped
 public class RoomScripts {
 
     public enum Script {
-        ENTER, ADMIT, POSITIONS, LEAVE, DISCONNECT, RELEASE, PERFORMANCE
+        ENTER, ADMIT, GRANT, POSITIONS, LEAVE, DISCONNECT, RELEASE, PERFORMANCE
     }
 
     private record Loaded(String source, String sha) {
     }
 
-    private final RedisDataSource redis;
-    private final QueueConfig config;
+    private final ReactiveRedisDataSource redis;
+    private final ObjectMapper json;
+    private final Map<String, Object> common;
     private final Map<Script, Loaded> scripts = new EnumMap<>(Script.class);
 
-    public RoomScripts(RedisDataSource redis, QueueConfig config) {
+    public RoomScripts(ReactiveRedisDataSource redis, ObjectMapper json, QueueConfig config) {
         this.redis = redis;
-        this.config = config;
-        String prelude = read("room.lua");
+        this.json = json;
+        QueueConfig.RoomDefaults d = config.defaults();
+        this.common = Map.of(
+                "capacity", d.capacity(),
+                "sessionTtlSeconds", d.sessionTtlSeconds(),
+                "admitPerSecond", d.admitPerSecond(),
+                "graceMs", config.reconnectGrace().toMillis(),
+                "windowSeconds", config.rateWindowSeconds(),
+                "auditMax", config.auditMax());
+        String prelude = RoomKeys.luaTable() + read("room.lua");
         for (Script s : Script.values()) {
             String source = prelude + "\n" + read(s.name().toLowerCase() + ".lua");
             scripts.put(s, new Loaded(source, sha1(source)));
         }
     }
 
-    /** Runs {@code script} on the room with the common arguments followed by {@code args}. */
-    public Response run(Script script, String performanceId, List<String> args) {
-        List<String> keys = new RoomKeys(performanceId).all();
-        QueueConfig.RoomDefaults d = config.defaults();
-        List<String> argv = new ArrayList<>(6 + args.size());
-        argv.add(Integer.toString(d.capacity()));
-        argv.add(Integer.toString(d.sessionTtlSeconds()));
-        argv.add(Integer.toString(d.admitPerSecond()));
-        argv.add(Long.toString(config.reconnectGrace().toMillis()));
-        argv.add(Integer.toString(config.rateWindowSeconds()));
-        argv.add(Integer.toString(config.auditMax()));
-        argv.addAll(args);
-
-        Loaded loaded = scripts.get(script);
-        List<String> cmd = new ArrayList<>(2 + keys.size() + argv.size());
-        cmd.add(loaded.sha());
-        cmd.add(Integer.toString(keys.size()));
-        cmd.addAll(keys);
-        cmd.addAll(argv);
+    /** Runs {@code script} on the room with the room defaults plus {@code args}; the JSON answer as {@code reply}. */
+    public <T> Uni<T> run(Script script, String performanceId, Map<String, ?> args, Class<T> reply) {
+        Map<String, Object> all = new HashMap<>(common);
+        all.putAll(args);
+        String argv;
         try {
-            return redis.execute("EVALSHA", cmd.toArray(String[]::new));
-        } catch (RuntimeException e) {
-            if (e.getMessage() == null || !e.getMessage().contains("NOSCRIPT")) {
-                throw e;
-            }
-            cmd.set(0, loaded.source());
-            return redis.execute("EVAL", cmd.toArray(String[]::new));
+            argv = json.writeValueAsString(all);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
         }
+        Loaded loaded = scripts.get(script);
+        List<String> keys = new RoomKeys(performanceId).all();
+        String[] cmd = new String[3 + keys.size()];
+        cmd[0] = loaded.sha();
+        cmd[1] = Integer.toString(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            cmd[2 + i] = keys.get(i);
+        }
+        cmd[cmd.length - 1] = argv;
+        return redis.execute("EVALSHA", cmd)
+                .onFailure(RoomScripts::unknownScript).recoverWithUni(() -> {
+                    String[] full = cmd.clone();
+                    full[0] = loaded.source();
+                    return redis.execute("EVAL", full);
+                })
+                .map(r -> parse(r, reply, script));
     }
 
-    public Response run(Script script, String performanceId, String... args) {
-        return run(script, performanceId, List.of(args));
+    private static boolean unknownScript(Throwable e) {
+        return e.getMessage() != null && e.getMessage().contains("NOSCRIPT");
+    }
+
+    private <T> T parse(Response r, Class<T> reply, Script script) {
+        try {
+            return json.readValue(r.toString(), reply);
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable answer of lua/" + script.name().toLowerCase() + ".lua", e);
+        }
     }
 
     private static String read(String name) {
@@ -85,7 +106,7 @@ public class RoomScripts {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.ticketing.queue.room;
 
 import dev.ticketing.queue.config.QueueConfig;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
 import io.quarkus.redis.datasource.set.SetCommands;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.HashMap;
@@ -17,10 +19,18 @@ public class Rooms {
     private final RoomScripts scripts;
     private final HashCommands<String, String, String> hashes;
     private final SetCommands<String, String> sets;
+    private final io.quarkus.redis.datasource.hash.ReactiveHashCommands<String, String, String> reactiveHashes;
+    private final io.quarkus.redis.datasource.set.ReactiveSetCommands<String, String> reactiveSets;
     private final QueueConfig.RoomDefaults defaults;
 
-    public Rooms(RoomScripts scripts, RedisDataSource redis, QueueConfig config) {
+    /** Applied or not (duplicate, stale): the answer of lua/performance.lua. */
+    record Applied(boolean applied) {
+    }
+
+    public Rooms(RoomScripts scripts, RedisDataSource redis, ReactiveRedisDataSource reactive, QueueConfig config) {
         this.scripts = scripts;
+        this.reactiveHashes = reactive.hash(String.class, String.class, String.class);
+        this.reactiveSets = reactive.set(String.class, String.class);
         this.hashes = redis.hash(String.class, String.class, String.class);
         this.sets = redis.set(String.class, String.class);
         this.defaults = config.defaults();
@@ -30,13 +40,22 @@ public class Rooms {
         return "live".equals(hashes.hget(new RoomKeys(performanceId).meta(), "state"));
     }
 
+    /** The same, without blocking (the WebSocket upgrade). */
+    public Uni<Boolean> existsAsync(String performanceId) {
+        return reactiveHashes.hget(new RoomKeys(performanceId).meta(), "state").map("live"::equals);
+    }
+
     /** Rooms the admission scheduler walks. */
     public Set<String> all() {
         return sets.smembers(RoomKeys.ROOMS);
     }
 
-    public void forget(String performanceId) {
-        sets.srem(RoomKeys.ROOMS, performanceId);
+    public Uni<Set<String>> allAsync() {
+        return reactiveSets.smembers(RoomKeys.ROOMS);
+    }
+
+    public Uni<Void> forgetAsync(String performanceId) {
+        return reactiveSets.srem(RoomKeys.ROOMS, performanceId).replaceWithVoid();
     }
 
     /**
@@ -47,8 +66,11 @@ public class Rooms {
         if (!live) {
             sets.srem(RoomKeys.ROOMS, performanceId);
         }
+        // Called by the (blocking, ordered) Kafka consumer: waiting here is what keeps the partition in order.
         boolean applied = scripts.run(RoomScripts.Script.PERFORMANCE, performanceId,
-                eventId, Long.toString(version), live ? "live" : "deleted").toInteger() == 1;
+                        Map.of("eventId", eventId, "version", Long.toString(version), "state", live ? "live" : "deleted"),
+                        Applied.class)
+                .await().indefinitely().applied();
         if (live && exists(performanceId)) {
             // After the script: the set is only an index; a room in it that is not live is skipped and dropped.
             sets.sadd(RoomKeys.ROOMS, performanceId);

@@ -16,7 +16,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.temporal.ChronoUnit;
 
-/** A booking that ended (completed or abandoned) frees the user's active slot at once instead of at session expiry. */
+/** A booking that ended (completed or abandoned) ends the user's admission at once instead of at session expiry: the
+ * slot goes to the next fan and the fan's admission token stops opening booking-svc. */
 @ApplicationScoped
 public class BookingEventsConsumer {
 
@@ -65,7 +66,7 @@ public class BookingEventsConsumer {
         }
         // Idempotent by event id inside the same Lua script that frees the slot, so a retry after a reply lost with
         // the connection frees nothing twice.
-        room.release(eventId, performanceId, userId);
+        room.release(eventId, performanceId, userId).await().indefinitely();
     }
 
     private UnprocessableEvent unprocessable(String why) {

@@ -7,17 +7,10 @@ public sealed interface Place {
     record Waiting(long rank) implements Place {
     }
 
-    record Admitted(long sessionExpiresAtMillis) implements Place {
+    /** An admission: session {@code sessionId} until {@code sessionExpiresAtMillis}; {@code token} null until signed. */
+    record Admitted(long sessionExpiresAtMillis, String sessionId, String token) implements Place {
     }
 
     record Absent() implements Place {
-    }
-
-    static Place of(String kind, long value) {
-        return switch (kind) {
-            case "W" -> new Waiting(value);
-            case "A" -> new Admitted(value);
-            default -> new Absent();
-        };
     }
 }

@@ -4,7 +4,15 @@ import dev.ticketing.queue.admission.AdmissionTokens;
 import dev.ticketing.queue.room.RoomNotFoundException;
 import dev.ticketing.queue.room.RoomScripts;
 import dev.ticketing.queue.room.RoomScripts.Script;
-import io.vertx.mutiny.redis.client.Response;
+import dev.ticketing.queue.waitingroom.ScriptReplies.AdmitReply;
+import dev.ticketing.queue.waitingroom.ScriptReplies.EnterReply;
+import dev.ticketing.queue.waitingroom.ScriptReplies.GrantReply;
+import dev.ticketing.queue.waitingroom.ScriptReplies.LeaveReply;
+import dev.ticketing.queue.waitingroom.ScriptReplies.PlaceReply;
+import dev.ticketing.queue.waitingroom.ScriptReplies.PositionsReply;
+import dev.ticketing.queue.waitingroom.ScriptReplies.ReleaseReply;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
@@ -15,7 +23,9 @@ import java.util.UUID;
 
 /**
  * The waiting room of one performance. Every state change is one Lua script (lua/*.lua), so any number of pods can
- * serve the same room: Java never reads a value and then writes based on it.
+ * serve the same room: Java never reads a value and then writes based on it. Nothing here blocks: a fan's request
+ * is one Redis round trip on the event loop. The one CPU-heavy step, signing an admission token (RS256), happens once
+ * per admission on a worker thread, and the token is kept in the room for every later read.
  */
 @ApplicationScoped
 public class WaitingRoom {
@@ -24,12 +34,16 @@ public class WaitingRoom {
     public record Entry(EntryStatus status, boolean kept, List<Admission> admitted) {
     }
 
-    /** Result of one admission round. */
-    public record AdmitRound(boolean live, long waiting, long active, long inversions, List<Admission> admitted) {
+    /** An admission with its signed token. */
+    public record Granted(Admission admission, String token) {
     }
 
-    /** Places of many users at once, plus the room's admit rate (per second x 1000) and sizes. */
-    public record Positions(boolean live, long admitRateMilli, long waiting, long active, Map<String, Place> places) {
+    /** Result of one admission round. */
+    public record AdmitRound(boolean live, long waiting, long active, long inversions, List<Granted> admitted) {
+    }
+
+    /** Places of many users at once, plus the room's admit rate (per second x 1000). */
+    public record Positions(boolean live, long admitRateMilli, Map<String, Place> places) {
     }
 
     private final RoomScripts scripts;
@@ -46,73 +60,109 @@ public class WaitingRoom {
      * Puts the user at the back of the line, unless they are admitted (session kept) or present their current ticket
      * within the reconnect grace period (place kept). {@code presentedTicket} may be null.
      */
-    public Entry enter(String performanceId, String userId, String presentedTicket) {
-        Response r = scripts.run(Script.ENTER, performanceId, userId, UUID.randomUUID().toString(),
-                presentedTicket == null ? "" : presentedTicket);
-        if (r.get(0).toString().equals("NOROOM")) {
-            throw new RoomNotFoundException(performanceId);
-        }
-        List<Admission> admitted = admissions(r, 5);
-        metrics.admitted(performanceId, admitted);
-        Place place = Place.of(r.get(0).toString(), r.get(1).toLong());
-        EntryStatus status = view(performanceId, userId, place, r.get(4).toLong(), r.get(2).toString());
-        return new Entry(status, r.get(3).toInteger() == 1, admitted);
+    public Uni<Entry> enter(String performanceId, String userId, String presentedTicket) {
+        Map<String, Object> args = Map.of("user", userId, "ticket", UUID.randomUUID().toString(),
+                "presented", presentedTicket == null ? "" : presentedTicket);
+        return scripts.run(Script.ENTER, performanceId, args, EnterReply.class).flatMap(r -> {
+            if (r.noRoom()) {
+                return Uni.createFrom().failure(new RoomNotFoundException(performanceId));
+            }
+            List<Admission> admitted = ScriptReplies.admissions(r.admitted());
+            metrics.admitted(performanceId, admitted);
+            return signed(performanceId, userId, r.place().place())
+                    .map(place -> new Entry(view(place, r.rateMilli(), r.ticket()), r.kept(), admitted));
+        });
     }
 
     /** The user's status, or null when they are not in the room. */
-    public EntryStatus status(String performanceId, String userId) {
-        Positions p = positions(performanceId, List.of(userId), false);
-        return view(performanceId, userId, p.places().get(userId), p.admitRateMilli(), null);
+    public Uni<EntryStatus> status(String performanceId, String userId) {
+        return positions(performanceId, List.of(userId), false)
+                .flatMap(p -> signed(performanceId, userId, p.places().get(userId))
+                        .map(place -> view(place, p.admitRateMilli(), null)));
     }
 
-    /** One round trip for all the given users (the per-pod ticker). {@code connected} clears disconnect marks. */
-    public Positions positions(String performanceId, List<String> users, boolean connected) {
-        List<String> args = new ArrayList<>(users.size() + 1);
-        args.add(connected ? "1" : "0");
-        args.addAll(users);
-        Response r = scripts.run(Script.POSITIONS, performanceId, args);
-        Map<String, Place> places = new HashMap<>(users.size() * 2);
-        for (int i = 0; i < users.size(); i++) {
-            places.put(users.get(i), Place.of(r.get(4 + 2 * i).toString(), r.get(5 + 2 * i).toLong()));
-        }
-        return new Positions(r.get(0).toInteger() == 1, r.get(1).toLong(), r.get(2).toLong(), r.get(3).toLong(), places);
+    /** One round trip for all the given users (a slice of a pod's sockets). {@code connected} clears disconnect marks. */
+    public Uni<Positions> positions(String performanceId, List<String> users, boolean connected) {
+        return scripts.run(Script.POSITIONS, performanceId, Map.of("users", users, "touch", connected), PositionsReply.class)
+                .map(r -> {
+                    Map<String, Place> places = new HashMap<>(users.size() * 2);
+                    List<PlaceReply> replies = r.places() == null ? List.of() : r.places();
+                    for (int i = 0; i < users.size() && i < replies.size(); i++) {
+                        places.put(users.get(i), replies.get(i).place());
+                    }
+                    return new Positions(r.live(), r.rateMilli(), places);
+                });
     }
 
-    /** Leaves the line or ends the session; a freed slot is handed to the head of the line at once. */
-    public void leave(String performanceId, String userId) {
-        Response r = scripts.run(Script.LEAVE, performanceId, userId);
-        metrics.admitted(performanceId, admissions(r, 1));
+    /** Leaves the line or ends the admission; the next admission round hands the slot on. */
+    public Uni<Boolean> leave(String performanceId, String userId) {
+        return scripts.run(Script.LEAVE, performanceId, Map.of("user", userId), LeaveReply.class).map(LeaveReply::ended);
     }
 
     /** The user's last socket on this pod closed: starts the reconnect grace period. */
-    public void disconnected(String performanceId, String userId) {
-        scripts.run(Script.DISCONNECT, performanceId, userId);
+    public Uni<Void> disconnected(String performanceId, String userId) {
+        return scripts.run(Script.DISCONNECT, performanceId, Map.of("user", userId), Map.class).replaceWithVoid();
     }
 
-    /** A BookingCompleted/BookingAbandoned: frees the user's slot. False for a duplicate event. */
-    public boolean release(String eventId, String performanceId, String userId) {
-        Response r = scripts.run(Script.RELEASE, performanceId, eventId, userId);
-        metrics.admitted(performanceId, admissions(r, 1));
-        return r.get(0).toInteger() > 0;
+    /** A BookingCompleted/BookingAbandoned: ends the user's admission. False for a duplicate event. */
+    public Uni<Boolean> release(String eventId, String performanceId, String userId) {
+        return scripts.run(Script.RELEASE, performanceId, Map.of("eventId", eventId, "user", userId), ReleaseReply.class)
+                .map(ReleaseReply::applied);
     }
 
-    /** One admission round: reap expired sessions, admit from the head while active < capacity. */
-    public AdmitRound admit(String performanceId) {
-        Response r = scripts.run(Script.ADMIT, performanceId);
-        List<Admission> admitted = admissions(r, 4);
-        metrics.admitted(performanceId, admitted);
-        return new AdmitRound(r.get(0).toInteger() == 1, r.get(1).toLong(), r.get(2).toLong(), r.get(3).toLong(), admitted);
+    /**
+     * One admission round: reap expired sessions and lost waiters, admit from the head while active < capacity, then
+     * sign each new admission's token once (on a worker thread) and keep it in the room.
+     */
+    public Uni<AdmitRound> admit(String performanceId) {
+        return scripts.run(Script.ADMIT, performanceId, Map.of(), AdmitReply.class).flatMap(r -> {
+            List<Admission> admitted = ScriptReplies.admissions(r.admitted());
+            metrics.admitted(performanceId, admitted);
+            if (admitted.isEmpty()) {
+                return Uni.createFrom().item(new AdmitRound(r.live(), r.waiting(), r.active(), r.inversions(), List.of()));
+            }
+            return grant(performanceId, admitted)
+                    .map(granted -> new AdmitRound(r.live(), r.waiting(), r.active(), r.inversions(), granted));
+        });
     }
 
-    /** The public view of a place; null when absent. */
-    public EntryStatus view(String performanceId, String userId, Place place, long admitRateMilli, String ticket) {
+    /** Signs the admissions' tokens off the event loop and stores those whose session is still current. */
+    private Uni<List<Granted>> grant(String performanceId, List<Admission> admitted) {
+        return Uni.createFrom().item(() -> {
+                    List<Granted> granted = new ArrayList<>(admitted.size());
+                    for (Admission a : admitted) {
+                        granted.add(new Granted(a, tokens.issue(performanceId, a.userId(), a.sessionId(),
+                                a.sessionExpiresAtMillis())));
+                    }
+                    return granted;
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .flatMap(granted -> {
+                    List<Map<String, String>> grants = granted.stream().map(g -> Map.of("user", g.admission().userId(),
+                            "sid", g.admission().sessionId(), "token", g.token())).toList();
+                    return scripts.run(Script.GRANT, performanceId, Map.of("grants", grants), GrantReply.class)
+                            .replaceWith(granted);
+                });
+    }
+
+    /** An admitted place whose token was not stored yet (an admission a moment ago): signs and stores it now. */
+    public Uni<Place> signed(String performanceId, String userId, Place place) {
+        if (place instanceof Place.Admitted a && a.token() == null) {
+            Admission admission = new Admission(userId, 0, a.sessionId(), a.sessionExpiresAtMillis());
+            return grant(performanceId, List.of(admission))
+                    .map(g -> new Place.Admitted(a.sessionExpiresAtMillis(), a.sessionId(), g.get(0).token()));
+        }
+        return Uni.createFrom().item(place);
+    }
+
+    /** The public view of a place; null when absent. Never signs: an admitted place carries its token. */
+    public static EntryStatus view(Place place, long admitRateMilli, String ticket) {
         if (place instanceof Place.Waiting w) {
             return new EntryStatus(EntryStatus.Status.WAITING, w.rank() + 1, w.rank(),
-                    estimatedWaitSeconds(w.rank(), admitRateMilli), null, ticket);
+                    estimatedWaitSeconds(w.rank(), admitRateMilli), null, ticket, null);
         }
         if (place instanceof Place.Admitted a) {
-            return new EntryStatus(EntryStatus.Status.ADMITTED, 0, 0, 0,
-                    tokens.issue(performanceId, userId, a.sessionExpiresAtMillis()), ticket);
+            return new EntryStatus(EntryStatus.Status.ADMITTED, 0, 0, 0, a.token(), ticket, null);
         }
         return null;
     }
@@ -123,13 +173,5 @@ public class WaitingRoom {
             return 0;
         }
         return (ahead * 1000 + Math.max(1, admitRateMilli) - 1) / Math.max(1, admitRateMilli);
-    }
-
-    private static List<Admission> admissions(Response r, int from) {
-        List<Admission> out = new ArrayList<>();
-        for (int i = from; i + 1 < r.size(); i += 2) {
-            out.add(new Admission(r.get(i).toString(), r.get(i + 1).toLong()));
-        }
-        return out;
     }
 }

@@ -1,21 +1,26 @@
 package dev.ticketing.queue.ws;
 
 import dev.ticketing.queue.room.RoomNotFoundException;
-import dev.ticketing.queue.waitingroom.EntryStatus;
 import dev.ticketing.queue.waitingroom.WaitingRoom;
+import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
 
 /**
- * Live position. Opening the socket enters the room: with the ticket from the last entry (query {@code ticket},
- * within the reconnect grace period) the place is kept, otherwise the user goes to the back like any re-entry.
- * Updates are pushed by {@link WaitingRoomSockets} at least once a second and on admission.
+ * Live position. The access token rides in the subprotocol list (see {@link AccessTokenUpgradeCheck}). Opening the
+ * socket enters the room: with the ticket from the last entry (query {@code ticket}, within the reconnect grace
+ * period) the place is kept, otherwise the user goes to the back like any re-entry. Everything runs on the socket's
+ * event loop; {@link WaitingRoomSockets} pushes the place at least once a second and the admission at once.
  */
 @WebSocket(path = "/api/queues/{performanceId}/ws")
 public class WaitingRoomSocket {
+
+    /** RFC 6455 1013 "Try Again Later": the store is unavailable, the client reconnects with its ticket. */
+    static final int TRY_AGAIN_LATER = 1013;
 
     private final WaitingRoom room;
     private final WaitingRoomSockets sockets;
@@ -26,26 +31,28 @@ public class WaitingRoomSocket {
     }
 
     @OnOpen
-    public EntryStatus onOpen(WebSocketConnection connection) {
+    public Uni<Void> onOpen(WebSocketConnection connection) {
         String performanceId = connection.pathParam("performanceId");
         String userId = connection.userData().get(WaitingRoomSockets.USER);
-        WaitingRoom.Entry entry;
-        try {
-            entry = room.enter(performanceId, userId, connection.userData().get(WaitingRoomSockets.TICKET));
-        } catch (RoomNotFoundException e) {
-            connection.close(new CloseReason(WaitingRoomSockets.NOT_IN_ROOM, "no waiting room")).subscribe().with(x -> { });
-            return null;
-        }
-        connection.userData().put(WaitingRoomSockets.TICKET, entry.status().ticket());
-        sockets.opened(performanceId, connection);
-        if (!entry.admitted().isEmpty()) {
-            sockets.push(performanceId);
-        }
-        return entry.status();
+        return room.enter(performanceId, userId, connection.userData().get(WaitingRoomSockets.TICKET))
+                .flatMap(entry -> {
+                    WaitingRoomSockets.Socket s = sockets.opened(connection, performanceId, userId, entry.status().ticket());
+                    return connection.sendText(sockets.encode(entry.status().sentAt(System.currentTimeMillis())))
+                            .onFailure().invoke(e -> sockets.closed(s));
+                })
+                .onFailure(RoomNotFoundException.class).recoverWithUni(
+                        () -> connection.close(new CloseReason(WaitingRoomSockets.NOT_IN_ROOM, "no waiting room")))
+                .onFailure().recoverWithUni(e -> {
+                    Log.warnf("socket entry failed for room %s: %s", performanceId, e.toString());
+                    return connection.close(new CloseReason(TRY_AGAIN_LATER, "the waiting room is unavailable, reconnect"));
+                });
     }
 
     @OnClose
     public void onClose(WebSocketConnection connection) {
-        sockets.closed(connection.pathParam("performanceId"), connection);
+        WaitingRoomSockets.Socket s = connection.userData().get(WaitingRoomSockets.SOCKET);
+        if (s != null) {
+            sockets.closed(s);
+        }
     }
 }

@@ -1,134 +1,246 @@
 package dev.ticketing.queue.ws;
 
-import dev.ticketing.queue.admission.AdmissionTokens;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ticketing.queue.config.QueueConfig;
 import dev.ticketing.queue.waitingroom.EntryStatus;
 import dev.ticketing.queue.waitingroom.Place;
 import dev.ticketing.queue.waitingroom.QueueMetrics;
 import dev.ticketing.queue.waitingroom.WaitingRoom;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
-import jakarta.enterprise.event.Observes;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.UserData.TypedKey;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The sockets of this pod, by room. Once a second (and right after an admission) each room's positions are read for
- * all its local users in ONE Redis round trip (lua/positions.lua) and pushed to every socket: the Redis load grows
- * with rooms x pods, not with sockets.
+ * The sockets of this pod, by room. Each socket belongs to one of {@code queue.push-slices} slices; a timer walks the
+ * slices evenly over {@code queue.push-every}, so every socket hears its place once per period while the work is
+ * spread over the second instead of arriving at once. Per room and slice: one Redis round trip for all its users
+ * (lua/positions.lua), one JSON encoding per user (tabs share it), and the writes handed to each socket's own event
+ * loop in one batch. Admissions are pushed at once, only to the admitted. Closing a socket is O(1).
  */
 @ApplicationScoped
 public class WaitingRoomSockets {
 
     static final TypedKey<String> USER = TypedKey.forString("queue.user");
     static final TypedKey<String> TICKET = TypedKey.forString("queue.ticket");
-    /** Admission token already sent on this socket, with the session expiry it was made for. */
-    private static final TypedKey<String> TOKEN = TypedKey.forString("queue.token");
-    private static final TypedKey<Long> TOKEN_EXPIRY = TypedKey.forLong("queue.token.expiry");
+    static final TypedKey<Socket> SOCKET = new TypedKey<>("queue.socket");
     static final int NOT_IN_ROOM = 4404;
 
-    private final Map<String, Map<String, WebSocketConnection>> rooms = new ConcurrentHashMap<>();
+    /** One open socket: its user, the ticket it entered with, the event loop it lives on, its slice. */
+    record Socket(WebSocketConnection connection, String performanceId, String userId, String ticket, Context context,
+                  int slice) {
+    }
+
+    /** This pod's sockets of one room. */
+    private static final class LocalRoom {
+        final Set<Socket>[] slices;
+        final AtomicBoolean[] inFlight;
+        final Map<String, Set<Socket>> byUser = new ConcurrentHashMap<>();
+
+        @SuppressWarnings("unchecked")
+        LocalRoom(int n) {
+            slices = new Set[n];
+            inFlight = new AtomicBoolean[n];
+            for (int i = 0; i < n; i++) {
+                slices[i] = ConcurrentHashMap.newKeySet();
+                inFlight[i] = new AtomicBoolean();
+            }
+        }
+    }
+
+    private final Map<String, LocalRoom> rooms = new ConcurrentHashMap<>();
     private final WaitingRoom room;
-    private final AdmissionTokens tokens;
     private final QueueMetrics metrics;
+    private final ObjectMapper json;
+    private final Vertx vertx;
+    private final int slices;
+    private final long tickMillis;
+    private final AtomicInteger nextSlice = new AtomicInteger();
+    private final AtomicInteger connected = new AtomicInteger();
+    private volatile boolean stopping;
+    private long timer = -1;
+    private long ticks;
 
-    public WaitingRoomSockets(WaitingRoom room, AdmissionTokens tokens, QueueMetrics metrics) {
+    public WaitingRoomSockets(WaitingRoom room, QueueMetrics metrics, ObjectMapper json, Vertx vertx, QueueConfig config) {
         this.room = room;
-        this.tokens = tokens;
         this.metrics = metrics;
+        this.json = json;
+        this.vertx = vertx;
+        this.slices = Math.max(1, config.pushSlices());
+        this.tickMillis = Math.max(1, config.pushEvery().toMillis() / slices);
     }
 
-    void opened(String performanceId, WebSocketConnection connection) {
-        rooms.computeIfAbsent(performanceId, k -> new ConcurrentHashMap<>()).put(connection.id(), connection);
+    void onStart(@Observes StartupEvent event) {
+        timer = vertx.setPeriodic(tickMillis, id -> tick());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true; // the Redis client closes during shutdown: no new reads against it
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** Registers an open socket (on its event loop, right after its entry). */
+    Socket opened(WebSocketConnection connection, String performanceId, String userId, String ticket) {
+        Socket s = new Socket(connection, performanceId, userId, ticket, Vertx.currentContext(),
+                Math.floorMod(nextSlice.getAndIncrement(), slices));
+        LocalRoom local = rooms.computeIfAbsent(performanceId, k -> new LocalRoom(slices));
+        local.slices[s.slice()].add(s);
+        local.byUser.computeIfAbsent(userId, k -> ConcurrentHashMap.newKeySet()).add(s);
+        connection.userData().put(SOCKET, s);
+        connected.incrementAndGet();
         metrics.socketOpened();
+        if (!connection.isOpen()) {
+            closed(s); // closed while its entry was on the way
+        }
+        return s;
     }
 
-    void closed(String performanceId, WebSocketConnection connection) {
-        Map<String, WebSocketConnection> local = rooms.get(performanceId);
-        if (local == null || local.remove(connection.id()) == null) {
+    void closed(Socket s) {
+        LocalRoom local = rooms.get(s.performanceId());
+        if (local == null || !local.slices[s.slice()].remove(s)) {
             return;
         }
+        connected.decrementAndGet();
         metrics.socketClosed();
-        String userId = connection.userData().get(USER);
-        boolean anotherTab = local.values().stream().anyMatch(c -> userId.equals(c.userData().get(USER)));
-        if (!anotherTab && !stopping) {
-            // Other pods' sockets of the same user clear this mark on their next tick (positions.lua).
-            room.disconnected(performanceId, userId);
+        boolean[] lastTab = {false};
+        local.byUser.computeIfPresent(s.userId(), (user, tabs) -> {
+            tabs.remove(s);
+            lastTab[0] = tabs.isEmpty();
+            return lastTab[0] ? null : tabs;
+        });
+        if (lastTab[0] && !stopping) {
+            // Other pods' sockets of the same user clear this mark on their next slice (positions.lua).
+            room.disconnected(s.performanceId(), s.userId()).subscribe().with(x -> { },
+                    e -> Log.debugf("disconnect mark for %s not set: %s", s.userId(), e.getMessage()));
         }
     }
 
     public int connected() {
-        return rooms.values().stream().mapToInt(Map::size).sum();
+        return connected.get();
     }
 
-    private volatile boolean stopping;
-
-    void onStop(@Observes ShutdownEvent event) {
-        stopping = true;
-    }
-
-    @Scheduled(every = "${queue.push-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void tick() {
+    private void tick() {
         if (stopping) {
             return;
         }
-        for (String performanceId : rooms.keySet()) {
-            try {
-                push(performanceId);
-            } catch (RuntimeException e) {
-                Log.warnf(e, "position push failed for room %s", performanceId);
-            }
-        }
+        int slice = (int) (ticks++ % slices);
+        rooms.forEach((performanceId, local) -> pushSlice(performanceId, local, slice));
     }
 
-    /** Reads every local user's place in one round trip and pushes each socket its status. */
-    public void push(String performanceId) {
-        Map<String, WebSocketConnection> local = rooms.get(performanceId);
-        if (local == null || local.isEmpty()) {
+    /** One round trip for the slice's users, then one batch of writes per event loop. Skipped while one is running. */
+    private void pushSlice(String performanceId, LocalRoom local, int slice) {
+        Set<Socket> sockets = local.slices[slice];
+        if (sockets.isEmpty() || !local.inFlight[slice].compareAndSet(false, true)) {
             return;
         }
-        List<WebSocketConnection> connections = new ArrayList<>(local.values());
+        List<Socket> batch = new ArrayList<>(sockets);
         Set<String> users = new LinkedHashSet<>();
-        for (WebSocketConnection c : connections) {
-            users.add(c.userData().get(USER));
+        for (Socket s : batch) {
+            users.add(s.userId());
         }
-        WaitingRoom.Positions positions = room.positions(performanceId, new ArrayList<>(users), true);
-        for (WebSocketConnection c : connections) {
-            if (!c.isOpen()) {
+        room.positions(performanceId, new ArrayList<>(users), true).subscribe().with(positions -> {
+            try {
+                deliver(performanceId, batch, positions);
+            } finally {
+                local.inFlight[slice].set(false);
+            }
+        }, e -> {
+            local.inFlight[slice].set(false);
+            Log.debugf("positions of room %s not read: %s", performanceId, e.getMessage());
+        });
+    }
+
+    private void deliver(String performanceId, List<Socket> batch, WaitingRoom.Positions positions) {
+        long now = System.currentTimeMillis();
+        Map<String, String> frames = new HashMap<>();
+        Map<Context, List<Runnable>> writes = new IdentityHashMap<>();
+        for (Socket s : batch) {
+            Place place = positions.places().get(s.userId());
+            if (place instanceof Place.Admitted a && a.token() == null) {
+                // Admitted a moment ago by another pod that is still signing: sign here rather than wait.
+                room.signed(performanceId, s.userId(), a).subscribe().with(
+                        signed -> send(s, encode(WaitingRoom.view(signed, 0, s.ticket()).sentAt(System.currentTimeMillis()))),
+                        e -> Log.debugf("admission token for %s not ready: %s", s.userId(), e.getMessage()));
                 continue;
             }
-            String userId = c.userData().get(USER);
-            Place place = positions.places().get(userId);
-            EntryStatus status = place instanceof Place.Admitted a
-                    ? admitted(performanceId, userId, a, c)
-                    : room.view(performanceId, userId, place, positions.admitRateMilli(), c.userData().get(TICKET));
+            EntryStatus status = WaitingRoom.view(place, positions.admitRateMilli(), s.ticket());
+            Runnable write;
             if (status == null) {
                 // Left in another tab, place lost, session over or room deleted: nothing more to tell.
-                c.close(new CloseReason(NOT_IN_ROOM, "not in the waiting room")).subscribe().with(x -> { }, x -> { });
+                write = () -> s.connection().close(new CloseReason(NOT_IN_ROOM, "not in the waiting room"))
+                        .subscribe().with(x -> { }, x -> { });
             } else {
-                c.sendText(status).subscribe().with(x -> { }, e -> Log.debugf("push to %s failed: %s", c.id(), e.getMessage()));
+                String frame = frames.computeIfAbsent(s.userId() + '\n' + s.ticket(), k -> encode(status.sentAt(now)));
+                write = () -> send(s, frame);
+            }
+            writes.computeIfAbsent(s.context(), c -> new ArrayList<>()).add(write);
+        }
+        writes.forEach((context, list) -> {
+            if (context == null || context == Vertx.currentContext()) {
+                list.forEach(Runnable::run);
+            } else {
+                context.runOnContext(v -> list.forEach(Runnable::run));
+            }
+        });
+    }
+
+    /** New admissions (made by this pod's round): their tokens go at once to their sockets on this pod. */
+    public void admitted(String performanceId, List<WaitingRoom.Granted> granted) {
+        LocalRoom local = rooms.get(performanceId);
+        if (local == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (WaitingRoom.Granted g : granted) {
+            Set<Socket> tabs = local.byUser.get(g.admission().userId());
+            if (tabs == null) {
+                continue;
+            }
+            for (Socket s : tabs) {
+                EntryStatus status = new EntryStatus(EntryStatus.Status.ADMITTED, 0, 0, 0, g.token(), s.ticket(), now);
+                String frame = encode(status);
+                if (s.context() == null) {
+                    send(s, frame);
+                } else {
+                    s.context().runOnContext(v -> send(s, frame));
+                }
             }
         }
     }
 
-    /** Signs once per socket and session, not on every tick. */
-    private EntryStatus admitted(String performanceId, String userId, Place.Admitted a, WebSocketConnection c) {
-        String token = c.userData().get(TOKEN);
-        Long expiry = c.userData().get(TOKEN_EXPIRY);
-        if (token == null || expiry == null || expiry != a.sessionExpiresAtMillis()) {
-            token = tokens.issue(performanceId, userId, a.sessionExpiresAtMillis());
-            c.userData().put(TOKEN, token);
-            c.userData().put(TOKEN_EXPIRY, a.sessionExpiresAtMillis());
+    String encode(EntryStatus status) {
+        try {
+            return json.writeValueAsString(status);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
         }
-        return new EntryStatus(EntryStatus.Status.ADMITTED, 0, 0, 0, token, c.userData().get(TICKET));
+    }
+
+    private static void send(Socket s, String frame) {
+        if (s.connection().isOpen()) {
+            s.connection().sendText(frame).subscribe().with(x -> { },
+                    e -> Log.debugf("push to %s failed: %s", s.connection().id(), e.getMessage()));
+        }
     }
 }

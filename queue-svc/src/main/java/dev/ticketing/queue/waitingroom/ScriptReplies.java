@@ -1,0 +1,62 @@
+package dev.ticketing.queue.waitingroom;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import java.util.List;
+
+/** The JSON answers of the room scripts (lua/*.lua), read by name. Absent lists are empty. */
+final class ScriptReplies {
+
+    private ScriptReplies() {
+    }
+
+    /** {@code kind} W (waiting, {@code rank} 0-based), A (admitted, session {@code sid} until {@code expiresAt}), N. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record PlaceReply(String kind, long rank, long expiresAt, String sid, String token) {
+
+        Place place() {
+            return switch (kind == null ? "N" : kind) {
+                case "W" -> new Place.Waiting(rank);
+                case "A" -> new Place.Admitted(expiresAt, sid, token);
+                default -> new Place.Absent();
+            };
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdmittedReply(String user, String arrival, String sid, long expiresAt) {
+
+        Admission admission() {
+            return new Admission(user, Long.parseLong(arrival), sid, expiresAt);
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record EnterReply(boolean noRoom, PlaceReply place, String ticket, boolean kept, long rateMilli,
+                      List<AdmittedReply> admitted) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdmitReply(boolean live, long waiting, long active, long inversions, List<AdmittedReply> admitted) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record PositionsReply(boolean live, long rateMilli, List<PlaceReply> places) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record LeaveReply(boolean ended) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ReleaseReply(boolean applied, boolean freed) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record GrantReply(int stored) {
+    }
+
+    static List<Admission> admissions(List<AdmittedReply> admitted) {
+        return admitted == null ? List.of() : admitted.stream().map(AdmittedReply::admission).toList();
+    }
+}
