@@ -1,7 +1,11 @@
 package dev.ticketing.booking.admission;
 
+import dev.ticketing.booking.auth.CachingJwtParser;
 import dev.ticketing.booking.config.BookingConfig;
 import dev.ticketing.booking.problem.ProblemException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.hash.HashCommands;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -11,22 +15,36 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Checks the admission token queue-svc issued when the fan left the waiting room: RS256 signature against
- * queue-svc's JWKS, issuer, expiry, and that it was issued to this user for this performance. Without it, nobody
- * reaches the seats past the queue (403).
+ * queue-svc's JWKS, issuer, expiry, that it was issued to this user for this performance, and that its admission is
+ * still live. Without it, nobody reaches the seats past the queue (403).
+ *
+ * An admission lasts only as long as the place (docs/architecture.md, "Admission sessions"): queue-svc keeps the
+ * session id of every live admission in {@code room:{<performanceId>}:sessions} (user → sid) in the Redis both
+ * services share, and removes it when the booking completes or is abandoned, the fan leaves, or the session expires.
+ * The token's {@code sid} must equal it: one HGET, the only Redis round trip this check makes. A token seen before
+ * skips the signature check (verified-token cache), never the session check.
  */
 @ApplicationScoped
 public class AdmissionVerifier {
 
     private final JWTParser parser;
+    private final HashCommands<String, String, String> sessions;
 
-    public AdmissionVerifier(BookingConfig config) {
+    public AdmissionVerifier(BookingConfig config, RedisDataSource redis, MeterRegistry metrics) {
         JWTAuthContextInfo info = new JWTAuthContextInfo(config.admission().jwksLocation(), config.admission().issuer());
         info.setSignatureAlgorithm(java.util.Set.of(io.smallrye.jwt.algorithm.SignatureAlgorithm.RS256));
         info.setClockSkew(5);
         info.setJwksRefreshInterval(10);
         info.setForcedJwksRefreshInterval(1);
         // aud is the performance, checked per request below
-        this.parser = new DefaultJWTParser(info);
+        this.parser = new CachingJwtParser(new DefaultJWTParser(info), config.tokenCache().maxEntries(),
+                config.tokenCache().maxTtl(), metrics, "admission-tokens");
+        this.sessions = redis.hash(String.class, String.class, String.class);
+    }
+
+    /** The key queue-svc keeps a room's live admissions in (its RoomKeys.Key.SESSIONS). */
+    static String sessionsKey(String performanceId) {
+        return "room:{" + performanceId + "}:sessions";
     }
 
     public void verify(String token, String userId, String performanceId) {
@@ -44,6 +62,13 @@ public class AdmissionVerifier {
         }
         if (jwt.getAudience() == null || !jwt.getAudience().contains(performanceId)) {
             throw ProblemException.forbidden("The admission token is for another performance");
+        }
+        Object claim = jwt.getClaim("sid");
+        String sid = claim instanceof jakarta.json.JsonString js ? js.getString() : claim == null ? null : claim.toString();
+        // Redis down is a 503 (the generic mapper): without the session we cannot tell, and we never guess "yes".
+        if (sid == null || !sid.equals(sessions.hget(sessionsKey(performanceId), userId))) {
+            throw ProblemException.forbidden("Your admission has ended (booking completed or abandoned, you left the "
+                    + "waiting room, or the session expired): enter the waiting room again");
         }
     }
 }

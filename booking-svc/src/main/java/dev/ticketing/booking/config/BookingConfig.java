@@ -67,4 +67,15 @@ public interface BookingConfig {
         @WithDefault("ticketing-queue")
         String issuer();
     }
+
+    /** Verified access and admission tokens kept (CachingJwtParser): bounded, never past a token's exp. */
+    TokenCache tokenCache();
+
+    interface TokenCache {
+        @WithDefault("20000")
+        long maxEntries();
+
+        @WithDefault("5m")
+        java.time.Duration maxTtl();
+    }
 }

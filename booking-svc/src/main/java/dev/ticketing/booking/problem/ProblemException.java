@@ -1,12 +1,12 @@
 package dev.ticketing.booking.problem;
 
-/** A refusal the caller can act on: becomes a problem+json response with this status. */
+/** A refusal the caller can act on: becomes a problem+json response with this status. Expected: no stack trace. */
 public class ProblemException extends RuntimeException {
     private final int status;
     private final String title;
 
     public ProblemException(int status, String title, String detail) {
-        super(detail);
+        super(detail, null, false, false);
         this.status = status;
         this.title = title;
     }
