@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -113,6 +114,8 @@ class AdmissionTest {
                     start.await();
                     while (!done.get()) {
                         maxSeen.accumulateAndGet(redis.sortedSet(String.class).zcard(new RoomKeys(id).active()), Math::max);
+                        // The sessions booking-svc honours are capped by the same capacity.
+                        maxSeen.accumulateAndGet(redis.hash(String.class).hlen(new RoomKeys(id).sessions()), Math::max);
                     }
                     return null;
                 }));
@@ -265,5 +268,55 @@ class AdmissionTest {
         assertEquals(0L, method.invoke(null, (Object) new long[] {1, 2, 3, 4}));
         assertEquals(2L, method.invoke(null, (Object) new long[] {3, 1, 2}));
         assertEquals(6L, method.invoke(null, (Object) new long[] {4, 3, 2, 1}));
+    }
+
+    private String sid(String id, String user) {
+        return redis.hash(String.class).hget(new RoomKeys(id).sessions(), user);
+    }
+
+    private String admissionToken(String id, String user) {
+        return me(id, user).statusCode(200).body("status", equalTo("ADMITTED")).extract().path("admissionToken");
+    }
+
+    /**
+     * An admission lasts only as long as the place: its session id (the token's sid, what booking-svc checks) goes
+     * when the booking completes or is abandoned, the fan leaves, or the session expires; a new admission gets a new
+     * session and a new token, signed once and then read back unchanged.
+     */
+    @Test
+    void theSessionEndsWithThePlaceAndANewAdmissionGetsANewOne() {
+        String id = openRoom(rooms, 5, 600, 100);
+        String fan = newUser();
+        enter(id, fan).statusCode(201).body("status", equalTo("ADMITTED"));
+        String first = sid(id, fan);
+        String token = admissionToken(id, fan);
+        assertEquals(token, admissionToken(id, fan), "signed once per admission, not on every read");
+        assertEquals(token, enter(id, fan).statusCode(200).extract().path("admissionToken"));
+
+        // BookingCompleted / BookingAbandoned
+        assertTrue(room.release(UUID.randomUUID().toString(), id, fan).await().indefinitely());
+        assertEquals(null, sid(id, fan));
+        me(id, fan).statusCode(404);
+
+        // Admitted again: a new session, a new token.
+        enter(id, fan).statusCode(201).body("status", equalTo("ADMITTED"));
+        String second = sid(id, fan);
+        assertTrue(second != null && !second.equals(first), first + " then " + second);
+        String again = admissionToken(id, fan);
+        assertTrue(!again.equals(token));
+
+        // Leaving ends it too.
+        given().auth().oauth2(QueueTestSupport.token(fan)).delete("/api/queues/{p}/entries/me", id).then().statusCode(204);
+        assertEquals(null, sid(id, fan));
+    }
+
+    @Test
+    void anExpiredSessionIsReapedWithItsSessionId() {
+        String id = openRoom(rooms, 1, 1, 100);
+        String fan = newUser();
+        enter(id, fan).body("status", equalTo("ADMITTED"));
+        assertTrue(sid(id, fan) != null);
+        await("the expired session reaped", Duration.ofSeconds(10), () -> sid(id, fan) == null);
+        me(id, fan).statusCode(404);
     }
 }

@@ -43,6 +43,11 @@ public class JwtTestResource implements QuarkusTestResourceLifecycleManager {
         return keys;
     }
 
+    /** The public half of the test signing key (what the JWKS file holds). */
+    public static java.security.PublicKey publicKey() {
+        return keys().getPublic();
+    }
+
     /** A foreign key pair: tokens signed with it must be refused. */
     public static PrivateKey foreignKey() {
         try {
