@@ -260,8 +260,16 @@ class WorkloadTest {
             JsonNode nat = container(Chart.nativeImages().get("Deployment", Chart.svcName(svc)));
             assertEquals("ticketing/" + svc + ":0.1.0", jvm.path("image").asText());
             assertEquals("ticketing/" + svc + ":0.1.0-native", nat.path("image").asText());
-            assertNotNull(env(jvm, "JAVA_MAX_MEM_RATIO"), svc);
+            if (svc.equals("queue-svc")) {
+                // An explicit heap (services.queue-svc.maxHeap), the same the local stack gives it.
+                assertTrue(String.valueOf(env(jvm, "JAVA_OPTS_APPEND")).contains("-Xmx256m"), svc);
+                assertTrue(String.valueOf(env(jvm, "JAVA_OPTS_APPEND")).contains("-Dquarkus.http.host=0.0.0.0"), svc);
+                assertEquals(null, env(jvm, "JAVA_MAX_MEM_RATIO"), svc);
+            } else {
+                assertNotNull(env(jvm, "JAVA_MAX_MEM_RATIO"), svc);
+            }
             assertEquals(null, env(nat, "JAVA_MAX_MEM_RATIO"), svc);
+            assertEquals(null, env(nat, "JAVA_OPTS_APPEND"), svc);
             assertEquals("512Mi", jvm.path("resources").path("limits").path("memory").asText());
             assertEquals("192Mi", nat.path("resources").path("limits").path("memory").asText());
         }
