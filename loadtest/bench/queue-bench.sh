@@ -318,7 +318,7 @@ if [ "$ONLY" != p1 ]; then
   P3_ROOM="$RUN_ID-p3"
   open_room "$P3_ROOM" 1 1 "$WORK/probe-p3.token"   # the probe fan holds the only slot: (almost) everyone waits
   say "P3: $SOCKETS sockets (auth $WS_AUTH, $WS_INFLIGHT handshakes in flight), then a $P3_SECONDS s window"
-  [ "$WS_AUTH" = query ] && say "WS_AUTH=query: the LEGACY ?access_token= carrier (being removed), for servers that predate the subprotocol"
+  [ "$WS_AUTH" = query ] && say "WS_AUTH=query: the removed ?access_token= carrier, only for jars older than the subprotocol carrier"
   (
     ulimit -n "$(ulimit -Hn)"
     exec java -Xmx"$WS_CLIENT_HEAP" -cp "$CP" dev.ticketing.bench.QueueBench ws \
