@@ -155,7 +155,42 @@ public final class Fuzz {
                 throw new IllegalStateException("a token re-signed with the dev key was refused (" + control + ")");
             }
         }
+        admissionEndsWithThePlace(seats.get(1).path("id").asText());
         System.out.printf("[fuzz] performance %s, showtime %s, fan A's order %s%n", perfId, showtimeId, orderA);
+    }
+
+    /**
+     * An admission lasts only as long as the place (docs/architecture.md): once A's booking completed (the order above,
+     * tok_approve, reaches CONFIRMED and BookingCompleted reaches queue-svc) A's token no longer holds seats nor places
+     * orders; once B leaves, B's neither. B is then admitted again with a new token for the fuzz.
+     */
+    private void admissionEndsWithThePlace(String seat) {
+        String body = "{\"seatIds\":[\"" + seat + "\"]}";
+        String holds = "/api/showtimes/" + showtimeId + "/holds";
+        int status = 0;
+        for (long until = System.currentTimeMillis() + 90_000; System.currentTimeMillis() < until; Http.sleep(500)) {
+            Http.Answer h = http.once("POST", holds, a.token(), body, Map.of("X-Admission-Token", admissionA));
+            status = h.status();
+            if (status == 201) { // not ended yet (payment or the event still on the way): give the seat back, try again
+                http.once("DELETE", holds + "/" + h.json().path("holdId").asText(), a.token(), null, Map.of());
+            } else if (status == 403) {
+                break;
+            }
+        }
+        if (status != 403) {
+            breach("admission outlived a completed booking: a hold with the old token answered " + status);
+        }
+        http.once("DELETE", "/api/queues/" + perfId + "/entries/me", b.token(), null, Map.of());
+        int afterLeave = http.once("POST", holds, b.token(), body, Map.of("X-Admission-Token", admissionB)).status();
+        if (afterLeave != 403) {
+            breach("admission outlived leaving the room: a hold with the old token answered " + afterLeave);
+        }
+        String old = admissionB;
+        admissionB = admit(b);
+        if (admissionB.equals(old)) {
+            breach("a fan admitted again got the old admission token back");
+        }
+        System.out.printf("[fuzz] admission ends with the place: completed booking %d, after leaving %d%n", status, afterLeave);
     }
 
     private String admit(Api.Fan f) {
