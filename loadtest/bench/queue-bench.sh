@@ -212,7 +212,8 @@ GROUP="queue-bench-$$-$RANDOM"
   # nor replays its history into the shared Redis (rooms are (re)published until they appear).
   export MP_MESSAGING_INCOMING_PERFORMANCE_EVENTS_GROUP_ID="$GROUP" MP_MESSAGING_INCOMING_BOOKING_EVENTS_GROUP_ID="$GROUP" \
     MP_MESSAGING_INCOMING_PERFORMANCE_EVENTS_AUTO_OFFSET_RESET=latest MP_MESSAGING_INCOMING_BOOKING_EVENTS_AUTO_OFFSET_RESET=latest
-  exec java -Xmx"$QUEUE_HEAP" -jar "$JAR"
+  # QUEUE_JAVA_OPTS: extra JVM flags, e.g. a JFR recording (-XX:StartFlightRecording=filename=/tmp/q.jfr,settings=profile)
+  exec java -Xmx"$QUEUE_HEAP" ${QUEUE_JAVA_OPTS:-} -jar "$JAR"
 ) >"$WORK/queue-svc.log" 2>&1 &
 QPID=$!
 for _ in $(seq 1 240); do
