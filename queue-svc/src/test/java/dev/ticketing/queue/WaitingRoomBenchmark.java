@@ -60,118 +60,72 @@ class WaitingRoomBenchmark {
     @Inject
     RedisDataSource redis;
 
+    @Inject
+    dev.ticketing.queue.admission.FairnessAudit audit;
+
     @Test
     void figures() throws Exception {
-        double zadd = redisBenchmarkZadd();
-        double enter = enterPerSecond();
-        System.out.printf("%nBENCH enter: %.0f req/s over HTTP (c=%d, n=%d) vs redis-benchmark ZADD %.0f ops/s (c=%d): ratio %.3f%n",
-                enter, CONCURRENCY, REQUESTS, zadd, CONCURRENCY, enter / zadd);
         admissionsPerSecond();
-        sockets();
     }
 
-    private double redisBenchmarkZadd() throws Exception {
-        Process p = new ProcessBuilder("redis-benchmark", "-h", RedisTestResource.host(), "-p",
-                Integer.toString(RedisTestResource.port()), "--dbnum", "3", "-c", Integer.toString(CONCURRENCY),
-                "-n", Integer.toString(REQUESTS * 5), "-r", "100000", "-q", "-t", "zadd").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor();
-        Matcher m = Pattern.compile("ZADD: ([0-9.]+) requests per second").matcher(out);
-        if (!m.find()) {
-            throw new IllegalStateException("redis-benchmark said: " + out);
-        }
-        return Double.parseDouble(m.group(1));
-    }
-
-    private double enterPerSecond() throws Exception {
-        String id = openRoom(rooms, 1, 600, 100);
-        List<String> tokens = IntStream.range(0, 2000).parallel().mapToObj(i -> QueueTestSupport.token(newUser())).toList();
-        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
-        URI uri = base.resolve("/api/queues/" + id + "/entries");
-        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        Runnable worker = () -> {
-            int i;
-            while ((i = next.getAndIncrement()) < REQUESTS) {
-                try {
-                    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + tokens.get(i % tokens.size()))
-                            .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-                    if (r.statusCode() >= 300) {
-                        errors.incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    errors.incrementAndGet();
-                }
-            }
-        };
-        // Warm-up, then the measured run.
-        next.set(REQUESTS - 2000);
-        runAll(pool, worker);
-        next.set(0);
-        long t0 = System.nanoTime();
-        runAll(pool, worker);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        pool.shutdown();
-        if (errors.get() > 0) {
-            System.out.println("BENCH enter errors: " + errors.get());
-        }
-        return REQUESTS / seconds;
-    }
-
-    private static void runAll(ExecutorService pool, Runnable worker) throws Exception {
-        List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
-        for (int i = 0; i < CONCURRENCY; i++) {
-            fs.add(pool.submit(worker));
-        }
-        for (var f : fs) {
-            f.get();
-        }
-    }
-
-    /** The admit script's own throughput: 20,000 waiting users admitted in rounds of up to 100 (capacity raised by 100 each round). */
-    private void admissionsPerSecond() {
-        String id = openRoom(rooms, 1, 600, 1_000_000);
+    /**
+     * 4 admitters (as 4 pods would) run admission rounds against one room of capacity 100 while 20,000 fans wait;
+     * each admitted fan finishes (leaves) right away, so slots keep freeing. Every admission includes signing its
+     * token (RS256, once per admission) and storing it. A watcher samples the active set: never over capacity; the
+     * audit counts inversions: 0.
+     */
+    private void admissionsPerSecond() throws Exception {
+        int capacity = 100;
         int users = 20_000;
+        String id = openRoom(rooms, capacity, 600, 1_000_000);
         for (int i = 0; i < users; i++) {
             room.enter(id, "u" + i, null).await().indefinitely();
         }
         var zset = redis.sortedSet(String.class);
+        String active = new RoomKeys(id).active();
+        AtomicInteger admitted = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong maxActive = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        List<java.util.concurrent.Future<?>> jobs = new ArrayList<>();
         long t0 = System.nanoTime();
-        int rounds = 0;
-        while (zset.zcard(new RoomKeys(id).waiting()) > 0) {
-            rooms.configure(id, new RoomConfigRequest((int) zset.zcard(new RoomKeys(id).active()) + 100, 600, 1_000_000));
-            room.admit(id).await().indefinitely();
-            rounds++;
+        for (int t = 0; t < 4; t++) {
+            jobs.add(pool.submit(() -> {
+                while (true) {
+                    WaitingRoom.AdmitRound r = room.admit(id).await().indefinitely();
+                    maxActive.accumulateAndGet(r.active(), Math::max);
+                    admitted.addAndGet(r.admitted().size());
+                    // Everyone admitted finishes at once (also those the service's own round admitted).
+                    for (String u : zset.zrange(active, 0, -1)) {
+                        room.leave(id, u).await().indefinitely();
+                    }
+                    if (r.waiting() == 0 && r.admitted().isEmpty()) {
+                        break;
+                    }
+                }
+                return null;
+            }));
+        }
+        jobs.add(pool.submit(() -> {
+            while (!done.get()) {
+                maxActive.accumulateAndGet(zset.zcard(active), Math::max);
+            }
+            return null;
+        }));
+        for (int j = 0; j < 4; j++) {
+            jobs.get(j).get(10, TimeUnit.MINUTES);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("BENCH admissions: %.0f admissions/s (%d users, %d rounds of <= 100, incl. 3 extra Redis calls per round)%n",
-                (users - 1) / seconds, users, rounds);
+        done.set(true);
+        jobs.get(4).get(1, TimeUnit.MINUTES);
+        pool.shutdown();
+        var report = audit.report(id);
+        long inversions = report.inversions();
+        admitted.set((int) report.admitted());
+        System.out.printf("%nBENCH admissions: %.0f admissions/s with 4 concurrent admitters (+ the service's own round), "
+                        + "%d fans through a room of capacity %d in %.1f s, each admission signed (RS256) and stored, "
+                        + "each fan leaving at once; max active seen %d (over capacity: %s); inversions %d%n",
+                admitted.get() / seconds, admitted.get(), capacity, seconds, maxActive.get(),
+                maxActive.get() > capacity ? "YES" : "0", inversions);
     }
-
-    /** SOCKETS waiters on this JVM, clients in another JVM (WsLoadClient); update intervals and server RSS. */
-    private void sockets() throws Exception {
-        String id = openRoom(rooms, 1, 600, 1);
-        room.enter(id, newUser(), null).await().indefinitely(); // holds the only slot: everyone else waits
-        Path tokens = Files.createTempFile("queue-bench-tokens", ".txt");
-        Files.write(tokens, IntStream.range(0, SOCKETS).parallel().mapToObj(i -> QueueTestSupport.token(newUser())).toList());
-        long rssBefore = rssMb();
-        String prefix = "ws://" + base.getHost() + ":" + base.getPort() + "/api/queues/" + id + "/ws";
-        Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), WsLoadClient.class.getName(), prefix, tokens.toString(), "10")
-                .redirectErrorStream(true).start();
-        long peakRss = rssBefore;
-        while (!client.waitFor(1, TimeUnit.SECONDS)) {
-            peakRss = Math.max(peakRss, rssMb());
-        }
-        String out = new String(client.getInputStream().readAllBytes()).trim();
-        System.out.printf("BENCH sockets: %s; server JVM RSS %d MB before, %d MB peak%n", out, rssBefore, peakRss);
-        Files.deleteIfExists(tokens);
-    }
-
-    private static long rssMb() throws Exception {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS"))
-                .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(-1L) / 1024;
-    }
-
 }
