@@ -34,6 +34,12 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response invalidRoomId(dev.ticketing.queue.room.RoomId.Invalid e) {
+        return respond(new Problem("about:blank", "Bad Request", 400, "The request is not valid", null,
+                List.of(new Problem.Violation("performanceId", e.getMessage()))));
+    }
+
+    @ServerExceptionMapper
     public Response mismatched(MismatchedInputException e) {
         return unreadable(e);
     }

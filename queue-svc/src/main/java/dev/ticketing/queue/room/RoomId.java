@@ -14,4 +14,22 @@ public final class RoomId {
     public static boolean isValid(String id) {
         return id != null && COMPILED.matcher(id).matches();
     }
+
+    /**
+     * Checks a path parameter on the hot path without Bean Validation (a tenth of an enter's CPU in a profile);
+     * answered as the same 400 with a field violation.
+     */
+    public static String require(String id) {
+        if (!isValid(id)) {
+            throw new Invalid();
+        }
+        return id;
+    }
+
+    /** A malformed performance id: 400, violation on {@code performanceId}. Expected, so no stack trace. */
+    public static final class Invalid extends RuntimeException {
+        Invalid() {
+            super(MESSAGE, null, false, false);
+        }
+    }
 }

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -38,20 +37,26 @@ public class RoomScripts {
 
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper json;
-    private final Map<String, Object> common;
+    /** The room defaults as the start of a JSON object, written once: {@code {"capacity":100,...} without "}". */
+    private final String common;
     private final Map<Script, Loaded> scripts = new EnumMap<>(Script.class);
 
     public RoomScripts(ReactiveRedisDataSource redis, ObjectMapper json, QueueConfig config) {
         this.redis = redis;
         this.json = json;
         QueueConfig.RoomDefaults d = config.defaults();
-        this.common = Map.of(
-                "capacity", d.capacity(),
-                "sessionTtlSeconds", d.sessionTtlSeconds(),
-                "admitPerSecond", d.admitPerSecond(),
-                "graceMs", config.reconnectGrace().toMillis(),
-                "windowSeconds", config.rateWindowSeconds(),
-                "auditMax", config.auditMax());
+        try {
+            String all = json.writeValueAsString(Map.of(
+                    "capacity", d.capacity(),
+                    "sessionTtlSeconds", d.sessionTtlSeconds(),
+                    "admitPerSecond", d.admitPerSecond(),
+                    "graceMs", config.reconnectGrace().toMillis(),
+                    "windowSeconds", config.rateWindowSeconds(),
+                    "auditMax", config.auditMax()));
+            this.common = all.substring(0, all.length() - 1);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
         String prelude = RoomKeys.luaTable() + read("room.lua");
         for (Script s : Script.values()) {
             String source = prelude + "\n" + read(s.name().toLowerCase() + ".lua");
@@ -61,11 +66,10 @@ public class RoomScripts {
 
     /** Runs {@code script} on the room with the room defaults plus {@code args}; the JSON answer as {@code reply}. */
     public <T> Uni<T> run(Script script, String performanceId, Map<String, ?> args, Class<T> reply) {
-        Map<String, Object> all = new HashMap<>(common);
-        all.putAll(args);
         String argv;
         try {
-            argv = json.writeValueAsString(all);
+            // The script's own arguments after the defaults (a key in both: the script's, last one wins in cjson).
+            argv = args.isEmpty() ? common + "}" : common + "," + json.writeValueAsString(args).substring(1);
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
