@@ -22,7 +22,6 @@
 #
 # Knobs (defaults): SOCKETS=10000 SECONDS=40 (P3 window) CONCURRENCY=50 QUEUE_HEAP=256m P1_SECONDS=10
 #   WARMUP_SECONDS=15 P1_TOKENS=60000 WARMUP_TOKENS=40000 WRK_THREADS=2 QUEUE_PORT=18083 KAFKA_PORT=9092
-#   WS_AUTH=subprotocol (query = the removed ?access_token=, only to measure jars older than the carrier)
 #   WS_INFLIGHT=200 (handshakes in flight) WS_CLIENT_HEAP=1g QUEUE_BUILD=auto|always|never KEEP_WORK=0
 #   TICKETING_REDIS_HOST/PORT (127.0.0.1:6379) TICKETING_JWT_ISSUER TICKETING_JWT_AUDIENCE
 # Needs: JDK 17, wrk (P1), redis-benchmark + redis-cli (redis-tools), curl; Debian: apt-get install -y wrk redis-tools
@@ -56,7 +55,6 @@ WARMUP_TOKENS=${WARMUP_TOKENS:-40000}
 WRK_THREADS=${WRK_THREADS:-2}
 QUEUE_PORT=${QUEUE_PORT:-18083}
 KAFKA_PORT=${KAFKA_PORT:-9092}
-WS_AUTH=${WS_AUTH:-subprotocol}
 WS_INFLIGHT=${WS_INFLIGHT:-200}
 WS_CLIENT_HEAP=${WS_CLIENT_HEAP:-1g}
 QUEUE_BUILD=${QUEUE_BUILD:-auto}
@@ -83,7 +81,7 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 echo "BENCH cmd: $CMDLINE"
 echo "BENCH knobs: ONLY=$ONLY SOCKETS=$SOCKETS SECONDS=$P3_SECONDS CONCURRENCY=$CONCURRENCY QUEUE_HEAP=$QUEUE_HEAP" \
      "P1_SECONDS=$P1_SECONDS WARMUP_SECONDS=$WARMUP_SECONDS P1_TOKENS=$P1_TOKENS WARMUP_TOKENS=$WARMUP_TOKENS" \
-     "WRK_THREADS=$WRK_THREADS QUEUE_PORT=$QUEUE_PORT KAFKA_PORT=$KAFKA_PORT WS_AUTH=$WS_AUTH WS_INFLIGHT=$WS_INFLIGHT"
+     "WRK_THREADS=$WRK_THREADS QUEUE_PORT=$QUEUE_PORT KAFKA_PORT=$KAFKA_PORT WS_INFLIGHT=$WS_INFLIGHT"
 
 cd "$ROOT"
 for tool in java curl redis-cli; do command -v "$tool" >/dev/null || die "missing tool: $tool"; done
@@ -318,13 +316,12 @@ fi
 if [ "$ONLY" != p1 ]; then
   P3_ROOM="$RUN_ID-p3"
   open_room "$P3_ROOM" 1 1 "$WORK/probe-p3.token"   # the probe fan holds the only slot: (almost) everyone waits
-  say "P3: $SOCKETS sockets (auth $WS_AUTH, $WS_INFLIGHT handshakes in flight), then a $P3_SECONDS s window"
-  [ "$WS_AUTH" = query ] && say "WS_AUTH=query: the removed ?access_token= carrier, only for jars older than the subprotocol carrier"
+  say "P3: $SOCKETS sockets (token in the subprotocol list, $WS_INFLIGHT handshakes in flight), then a $P3_SECONDS s window"
   (
     ulimit -n "$(ulimit -Hn)"
     exec java -Xmx"$WS_CLIENT_HEAP" -cp "$CP" dev.ticketing.bench.QueueBench ws \
       "uri=ws://127.0.0.1:$QUEUE_PORT/api/queues/$P3_ROOM/ws" "tokens=$WORK/p3.tokens" "seconds=$P3_SECONDS" \
-      "auth=$WS_AUTH" "pid=$QPID" "clk=$CLK" "inflight=$WS_INFLIGHT"
+      "pid=$QPID" "clk=$CLK" "inflight=$WS_INFLIGHT"
   ) >"$WORK/ws.txt" 2>&1 &
   CHILD=$!
   wait "$CHILD" && rc=0 || rc=$?

@@ -31,10 +31,9 @@ import java.util.concurrent.atomic.LongAdder;
  * (epoch ms) minus the frame's {@code sentAt} (server epoch ms; "n/a" when the server does not send it).
  * <p>
  * Args ({@code key=value}): {@code uri=ws://127.0.0.1:18083/api/queues/<id>/ws tokens=<file> seconds=40
- * auth=subprotocol|query pid=<queue-svc pid> clk=100 inflight=200 settle=2 handshakeTimeout=60}.
- * {@code auth=subprotocol} (the contract) sends {@code Sec-WebSocket-Protocol: bearer-token-carrier,
- * <urlencoded "quarkus-http-upgrade#Authorization#Bearer <token>">}; {@code auth=query} is the legacy
- * {@code ?access_token=} form, kept only to exercise the harness against servers that predate the carrier.
+ * pid=<queue-svc pid> clk=100 inflight=200 settle=2 handshakeTimeout=60}.
+ * Every socket sends its token the way the contract says: {@code Sec-WebSocket-Protocol: bearer-token-carrier,
+ * <urlencoded "quarkus-http-upgrade#Authorization#Bearer <token>">}.
  * Prints {@code BENCH p3.*} lines; asserts nothing.
  */
 public final class WsSilenceClient {
@@ -67,7 +66,6 @@ public final class WsSilenceClient {
         String uri = a.get("uri");
         List<String> tokens = Files.readAllLines(Path.of(a.get("tokens")));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "40"));
-        boolean subprotocol = !"query".equals(a.getOrDefault("auth", "subprotocol"));
         long pid = Long.parseLong(a.getOrDefault("pid", "0"));
         int clk = Integer.parseInt(a.getOrDefault("clk", "100"));
         int inflight = Integer.parseInt(a.getOrDefault("inflight", "200"));
@@ -177,14 +175,9 @@ public final class WsSilenceClient {
                 }
             };
             WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(handshakeTimeout));
-            URI target;
-            if (subprotocol) {
-                b.subprotocols("bearer-token-carrier", URLEncoder.encode(
-                        "quarkus-http-upgrade#Authorization#Bearer " + token, StandardCharsets.UTF_8));
-                target = URI.create(uri);
-            } else {
-                target = URI.create(uri + (uri.contains("?") ? "&" : "?") + "access_token=" + token);
-            }
+            b.subprotocols("bearer-token-carrier", URLEncoder.encode(
+                    "quarkus-http-upgrade#Authorization#Bearer " + token, StandardCharsets.UTF_8));
+            URI target = URI.create(uri);
             slots.acquire();
             b.buildAsync(target, listener).whenComplete((ws, e) -> {
                 slots.release();
@@ -236,7 +229,7 @@ public final class WsSilenceClient {
         System.out.printf("BENCH p3.connect: connected %d/%d in %.1f s (auth %s, %d handshakes in flight); "
                         + "handshake failures %d%s; open when the window started %d%n",
                 connected, tokens.size(), connectSeconds,
-                subprotocol ? "subprotocol bearer-token-carrier" : "LEGACY ?access_token= (auth=query)", inflight,
+                "subprotocol bearer-token-carrier", inflight,
                 failed, sortedFailures.isEmpty() ? "" : " " + sortedFailures, openAtStart);
         if (worst.length == 0) {
             System.out.println("BENCH p3.silence: n/a (no socket open)");
