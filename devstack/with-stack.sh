@@ -37,4 +37,9 @@ else
   done
   say "stack ready"
 fi
+# The tools read the admin password from the environment: the one the stack generated, unless one was given.
+if [ -z "${TICKETING_ADMIN_PASSWORD:-}" ] && [ -s "$ROOT/.devstack/admin-password" ]; then
+  TICKETING_ADMIN_PASSWORD=$(cat "$ROOT/.devstack/admin-password")
+  export TICKETING_ADMIN_PASSWORD
+fi
 "$@"

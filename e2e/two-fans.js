@@ -12,7 +12,7 @@
 //   5. fan A cancels one booking in "my tickets": REFUNDED, and the seat is back on sale.
 // Screenshots go to e2e/artifacts/. Exit code 0 = pass.
 //
-// Env: E2E_BASE_URL (http://127.0.0.1:8080), TICKETING_ADMIN_EMAIL / TICKETING_ADMIN_PASSWORD (dev defaults),
+// Env: E2E_BASE_URL (http://127.0.0.1:8080), TICKETING_ADMIN_EMAIL / TICKETING_ADMIN_PASSWORD (default: the stack's generated one),
 //      CHROMIUM (/usr/bin/chromium), E2E_TIMEOUT_MS (per step, 120000 — the dev box is slow and loaded).
 const { chromium } = require('playwright-core');
 const fs = require('fs');
@@ -20,7 +20,9 @@ const path = require('path');
 
 const BASE = (process.env.E2E_BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const ADMIN_EMAIL = process.env.TICKETING_ADMIN_EMAIL || 'admin@ticketing.local';
-const ADMIN_PASSWORD = process.env.TICKETING_ADMIN_PASSWORD || 'admin-dev-password';
+// The local stack generates its admin password on the first run and keeps it in .devstack/admin-password.
+const ADMIN_PASSWORD = process.env.TICKETING_ADMIN_PASSWORD
+  || require('fs').readFileSync(require('path').join(__dirname, '..', '.devstack', 'admin-password'), 'utf8').trim();
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const STEP = parseInt(process.env.E2E_TIMEOUT_MS || '120000', 10);
 const ARTIFACTS = path.join(__dirname, 'artifacts');

@@ -10,6 +10,13 @@ mkdir -p "$LT/target"
 
 cd "$ROOT"
 STACK_BASE_URL="$BASE" exec devstack/with-stack.sh "$LT/target/stack.log" bash -c '
+  # A dev stack is not a server on the network: the gateway, the services and the sandbox listen on loopback only
+  # (unless TICKETING_BIND_HOST says otherwise on purpose).
+  if [ -z "${TICKETING_BIND_HOST:-}" ] && command -v ss >/dev/null; then
+    open=$(ss -ltnH | awk "{print \$4}" | grep -E ":(808[0-6])\$" | grep -vE "^(127\.0\.0\.1|\[::1\]|\[::ffff:127\.0\.0\.1\]):" || true)
+    if [ -n "$open" ]; then echo "[loadtest] listening beyond loopback: $open"; exit 1; fi
+    echo "[loadtest] the stack listens on loopback only"
+  fi
   ./mvnw -B -q -f loadtest/pom.xml test-compile gatling:test exec:java@check \
     -DbaseUrl="$0" -Dusers=50 -DwindowSeconds=5 -Dseats=40 -Dcapacity=10 &&
   echo "[loadtest] smoke run passed its checks"' "$BASE"

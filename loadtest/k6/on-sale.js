@@ -6,7 +6,7 @@
 // hold the WebSocket until ADMITTED, hold random available seats (another pick on 409), order, and poll to a final state.
 import http from 'k6/http';
 import ws from 'k6/ws';
-import { check, sleep } from 'k6';
+import { check, sleep, fail } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 
 const BASE = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
@@ -52,7 +52,7 @@ function login(email, password) {
 }
 
 export function setup() {
-  const admin = login(__ENV.TICKETING_ADMIN_EMAIL || 'admin@ticketing.local', __ENV.TICKETING_ADMIN_PASSWORD || 'admin-dev-password');
+  const admin = login(__ENV.TICKETING_ADMIN_EMAIL || 'admin@ticketing.local', (__ENV.TICKETING_ADMIN_PASSWORD || fail('set TICKETING_ADMIN_PASSWORD: the local stack keeps its generated one in .devstack/admin-password')));
   const perRow = Math.min(20, SEATS);
   const rows = Math.ceil(SEATS / perRow);
   const sections = [];

@@ -89,7 +89,7 @@ def login = { String email, String password ->
     new JsonSlurper().parseText(r.body()).accessToken
 }
 def admin = login(System.getenv("TICKETING_ADMIN_EMAIL") ?: "admin@ticketing.local",
-                  System.getenv("TICKETING_ADMIN_PASSWORD") ?: "admin-dev-password")
+                  System.getenv("TICKETING_ADMIN_PASSWORD") ?: new File(System.getenv("TICKETING_REPO_ROOT") ?: "../..", ".devstack/admin-password").text.trim())
 int seats = props.get("seats") as int
 int perRow = Math.min(20, seats)
 int rows = (int) ((seats + perRow - 1) / perRow)

@@ -33,7 +33,7 @@ public final class FaultRun {
                 p.windowSeconds(), p.seats(), p.capacity(), p.faults(), p.rounds());
         Api api = new Api(p.baseUrl());
         String admin = api.login(FaultParams.env("TICKETING_ADMIN_EMAIL", "admin@ticketing.local"),
-                FaultParams.env("TICKETING_ADMIN_PASSWORD", "admin-dev-password"));
+                dev.ticketing.loadtest.Params.adminPasswordFromEnvOrStack());
         Api.Created sale = api.createOnSale(admin, p.seats(), p.capacity(), p.sessionTtlSeconds());
         System.out.println("[faults] on sale: " + sale);
         List<Api.Fan> fans = api.fans(p.fanPrefix(), p.fans(), 4);

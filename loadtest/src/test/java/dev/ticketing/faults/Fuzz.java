@@ -120,7 +120,7 @@ public final class Fuzz {
     private void setUp() throws Exception {
         Api api = new Api(p.baseUrl());
         admin = api.login(FaultParams.env("TICKETING_ADMIN_EMAIL", "admin@ticketing.local"),
-                FaultParams.env("TICKETING_ADMIN_PASSWORD", "admin-dev-password"));
+                dev.ticketing.loadtest.Params.adminPasswordFromEnvOrStack());
         Api.Created sale = api.createOnSale(admin, 20, 1000, 3600);
         perfId = sale.performanceId();
         showtimeId = sale.showtimeId();

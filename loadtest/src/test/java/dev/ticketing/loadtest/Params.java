@@ -13,7 +13,25 @@ public record Params(String baseUrl, int users, int windowSeconds, int seats, in
                 num("sessionTtlSeconds", 120), num("maxQueueWaitSeconds", 900), num("signupParallelism", 4),
                 str("fanPrefix", "fan"), str("runFile", "target/loadtest/run.json"),
                 env("TICKETING_ADMIN_EMAIL", "admin@ticketing.local"),
-                env("TICKETING_ADMIN_PASSWORD", "admin-dev-password"));
+                adminPasswordFromEnvOrStack());
+    }
+
+    /**
+     * TICKETING_ADMIN_PASSWORD, else the password the local stack generated on its first run
+     * ({@code .devstack/admin-password} under {@code -DrepoRoot}, default the parent of the working directory).
+     */
+    public static String adminPasswordFromEnvOrStack() {
+        String given = System.getenv("TICKETING_ADMIN_PASSWORD");
+        if (given != null && !given.isBlank()) {
+            return given;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(str("repoRoot", "..")).resolve(".devstack/admin-password");
+        try {
+            return java.nio.file.Files.readString(file).strip();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no admin password: set TICKETING_ADMIN_PASSWORD, or run the local stack "
+                    + "once (./ticketing up writes " + file.toAbsolutePath().normalize() + ")");
+        }
     }
 
     @Override
