@@ -237,6 +237,32 @@ final class Faults {
         return out;
     }
 
+    /**
+     * Records on every dead-letter topic ({@code <topic>.<service>.dlq}): the sum of the partitions' end offsets,
+     * which a service restart does not reset (unlike the services' counters).
+     */
+    Map<String, Long> deadLetterOffsets() throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", p.kafkaBootstrap());
+        props.put("request.timeout.ms", 10_000);
+        props.put("default.api.timeout.ms", 20_000);
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            List<String> dlqs = admin.listTopics().names().get(20, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.endsWith(".dlq")).sorted().toList();
+            if (dlqs.isEmpty()) {
+                return out;
+            }
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ask = new java.util.HashMap<>();
+            admin.describeTopics(dlqs).allTopicNames().get(20, TimeUnit.SECONDS).forEach((topic, d) -> d.partitions()
+                    .forEach(pi -> ask.put(new org.apache.kafka.common.TopicPartition(topic, pi.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+            admin.listOffsets(ask).all().get(20, TimeUnit.SECONDS)
+                    .forEach((tp, r) -> out.merge(tp.topic(), r.offset(), Long::sum));
+        }
+        return out;
+    }
+
     /** One inline Redis command over a socket (no redis-cli needed); the reply as text, "" when Redis is down. */
     private String redisCli(String... args) {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", p.redisPort())) {

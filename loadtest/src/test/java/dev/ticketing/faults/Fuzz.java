@@ -67,11 +67,13 @@ public final class Fuzz {
     private String digest;
     private final Map<String, Connection> dbs = new java.util.HashMap<>();
     private final FaultChecker lag;
+    private final Faults faults;
 
     Fuzz(FaultParams p) {
         this.p = p;
         this.http = new Http(p.baseUrl());
         this.lag = new FaultChecker(p);
+        this.faults = new Faults(p);
     }
 
     public static void main(String[] args) throws Exception {
@@ -134,6 +136,10 @@ public final class Fuzz {
         decoy = fans.get(2);
         admissionA = admit(a);
         admissionB = admit(b);
+        Map<String, Long> dlqBefore = faults.deadLetterOffsets();
+        poisonEvents();
+        strangerCannotLockTheOwnerOut(a);
+        pagingOverflow();
         JsonNode seats = http.once("GET", "/api/showtimes/" + showtimeId + "/seats", null, null, Map.of()).json().path("seats");
         seatA = seats.get(0).path("id").asText();
         Http.Answer hold = http.once("POST", "/api/showtimes/" + showtimeId + "/holds", a.token(),
@@ -156,7 +162,137 @@ public final class Fuzz {
             }
         }
         admissionEndsWithThePlace(seats.get(1).path("id").asText());
+        // The poison records above sat in front of A's order, payment and booking events on every partition; A's
+        // booking went through anyway (checked just above). They went to the dead-letter topics, and every channel
+        // is still consuming.
+        poisonWasDeadLettered(dlqBefore);
         System.out.printf("[fuzz] performance %s, showtime %s, fan A's order %s%n", perfId, showtimeId, orderA);
+    }
+
+    /** Topic → the services that consume it (their dead-letter topics are {@code <topic>.<service>.dlq}). */
+    private static final Map<String, List<String>> CONSUMERS = Map.of(
+            "order-events", List.of("payment-svc"),
+            "payment-events", List.of("booking-svc"),
+            "booking-events", List.of("queue-svc"),
+            "performance-events", List.of("queue-svc", "search-svc"));
+    private static final int POISON_PER_PARTITION = 3;
+
+    /**
+     * Events no consumer can ever apply, on every partition of every topic: not JSON, no type, and a type the
+     * consumer follows with its fields missing. Each must go to the consumer's dead-letter topic and stop nothing.
+     */
+    private void poisonEvents() throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", p.kafkaBootstrap());
+        props.put("acks", "all");
+        props.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        props.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        Map<String, String> followed = Map.of("order-events", "OrderPlaced", "payment-events", "PaymentApproved",
+                "booking-events", "BookingCompleted", "performance-events", "PerformanceUpserted");
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props)) {
+            for (String topic : CONSUMERS.keySet()) {
+                int partitions = producer.partitionsFor(topic).size();
+                for (int part = 0; part < partitions; part++) {
+                    String id = java.util.UUID.randomUUID().toString();
+                    for (String value : List.of("not json {" + id,
+                            "{\"eventId\":\"" + id + "\",\"schemaVersion\":1}",
+                            "{\"eventId\":\"" + id + "-m\",\"type\":\"" + followed.get(topic) + "\",\"schemaVersion\":1}")) {
+                        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, part, "fuzz-" + id, value)).get();
+                    }
+                }
+            }
+        }
+        System.out.println("[fuzz] poison events sent: not JSON, no type, missing fields, on every partition");
+    }
+
+    private void poisonWasDeadLettered(Map<String, Long> before) throws Exception {
+        Map<String, Long> expected = new TreeMap<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(Map.of(
+                "bootstrap.servers", p.kafkaBootstrap(),
+                "key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName(),
+                "value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName()))) {
+            CONSUMERS.forEach((topic, services) -> {
+                long n = (long) consumer.partitionsFor(topic).size() * POISON_PER_PARTITION;
+                services.forEach(svc -> expected.put(topic + "." + svc + ".dlq", n));
+            });
+        }
+        Map<String, Long> now = Map.of();
+        for (long until = System.currentTimeMillis() + 120_000; System.currentTimeMillis() < until; Http.sleep(1000)) {
+            now = faults.deadLetterOffsets();
+            Map<String, Long> current = now;
+            if (expected.entrySet().stream().allMatch(e -> current.getOrDefault(e.getKey(), 0L)
+                    - before.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
+                break;
+            }
+        }
+        for (Map.Entry<String, Long> e : expected.entrySet()) {
+            long got = now.getOrDefault(e.getKey(), 0L) - before.getOrDefault(e.getKey(), 0L);
+            if (got < e.getValue()) {
+                breach("poison events not dead-lettered on " + e.getKey() + ": " + got + " of " + e.getValue());
+            }
+        }
+        for (Map.Entry<String, Integer> svc : new TreeMap<>(Faults.PORTS).entrySet()) {
+            faults.series(svc.getValue(), "ticketing_messaging_channel_alive").forEach((series, v) -> {
+                if (!(v == 1.0)) {
+                    breach("a Kafka channel stopped after poison events: " + svc.getKey() + " " + series + " = " + v);
+                }
+            });
+        }
+        System.out.printf("[fuzz] poison events dead-lettered: %s%n", expected.keySet());
+    }
+
+    /**
+     * OWASP: lockout must not be a weapon. A stranger (another client address: 127.0.0.2, on the loopback range)
+     * tries wrong passwords for A until the brake answers; A, from A's own client, still logs in.
+     */
+    private void strangerCannotLockTheOwnerOut(Api.Fan owner) throws Exception {
+        java.net.URI base = java.net.URI.create(p.baseUrl());
+        int last = 0;
+        for (int i = 0; i < 12; i++) {
+            last = rawLoginFrom("127.0.0.2", base, owner.email(), "not-the-password-" + i);
+            if (last >= 500) {
+                breach("a stranger's wrong password answered " + last);
+            }
+        }
+        Http.Answer login = http.once("POST", "/api/auth/login", null, "{\"email\":\"" + owner.email()
+                + "\",\"password\":\"loadtest-" + owner.email().hashCode() + "-pw\"}", Map.of());
+        if (login.status() != 200) {
+            breach("a stranger's 12 wrong passwords locked the owner out: owner's login answered " + login.status());
+        }
+        System.out.printf("[fuzz] stranger lockout: the stranger's 12th attempt %d, the owner's login %d%n", last, login.status());
+    }
+
+    /** POST /api/auth/login over a socket bound to {@code from} (java.net.http cannot choose a source address). */
+    private static int rawLoginFrom(String from, java.net.URI base, String email, String password) throws Exception {
+        String body = "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}";
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.bind(new java.net.InetSocketAddress(from, 0));
+            s.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 5000);
+            s.setSoTimeout(30_000);
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String head = "POST /api/auth/login HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n";
+            s.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().write(bytes);
+            s.getOutputStream().flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return status == null ? -1 : Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    /** Paging past every limit: a 4xx or an empty page, never a 5xx, never the engine's own error text. */
+    private void pagingOverflow() {
+        for (String q : List.of("page=2147483647", "page=2147483647&size=10", "size=2147483647", "page=-1",
+                "page=99999999999999999999", "page=1&size=0", "page=429496729&size=10")) {
+            Http.Answer a = http.once("GET", "/api/search/performances?q=a&" + q, null, null, Map.of());
+            String body = a.body() == null ? "" : a.body().toLowerCase(java.util.Locale.ROOT);
+            if (a.status() >= 500 || body.contains("opensearch") || body.contains("exception")
+                    || body.contains("result window") || body.contains("search_phase")) {
+                breach("paging overflow " + q + " answered " + a.status() + ": " + a.body());
+            }
+        }
+        System.out.println("[fuzz] paging overflow: no 5xx, no engine text");
     }
 
     /**
