@@ -165,4 +165,33 @@ class RedisOutageTest {
         Gauge g = metrics.find("ticketing.messaging.channel.alive").tag("channel", channel).gauge();
         return g == null ? -1 : g.value();
     }
+
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URI base;
+
+    /**
+     * Fans never see a 5xx other than 503 while Redis is away: entering, looking and leaving answer 503 + Retry-After
+     * (problem+json, the place is kept), and a WebSocket upgrade is refused with 503 before the handshake completes.
+     */
+    @Test
+    void fansGet503WithRetryAfterWhileRedisIsDown() throws Exception {
+        String id = openRoom(rooms, 1, 600, 100);
+        String fan = newUser();
+        enter(id, fan).statusCode(201);
+        FlakyLink redis = RedisTestResource.link(6);
+        redis.cut();
+        enter(id, newUser()).statusCode(503).header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                .contentType("application/problem+json");
+        me(id, fan).statusCode(503).header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        given().auth().oauth2(QueueTestSupport.token(fan)).delete("/api/queues/{p}/entries/me", id).then().statusCode(503);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> WebSocketTest.carrying(QueueTestSupport.token(newUser()))
+                        .buildAsync(java.net.URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/api/queues/" + id + "/ws"),
+                                new java.net.http.WebSocket.Listener() { })
+                        .get(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(503, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+        redis.restore();
+        await("the room to answer again", KAFKA, () -> me(id, fan).extract().statusCode() == 200);
+        me(id, fan).body("status", equalTo("ADMITTED"));
+    }
 }
