@@ -3,7 +3,7 @@
 # Starts its own Redis (append-only file, so a crash can be survived) and its own stack (./ticketing up, which
 # supervises and restarts crashed services), fuzzes every public endpoint, then drives an on-sale while it kills -9
 # each service, stops the Kafka broker, crashes Redis, exhausts booking-svc's connection pool and makes the payment
-# provider fail, slow down and lose answers. The checkers print reports (loadtest/target/faults/*.txt) and the exit
+# provider fail, slow down, lose answers and capture late (answers that never come, captures that land after). The checkers print reports (loadtest/target/faults/*.txt) and the exit
 # status is non-zero on any breach. `small` (the default) is what ./mvnw verify runs; see docs/reliability.md.
 set -euo pipefail
 LT=$(cd "$(dirname "$0")" && pwd)

@@ -14,8 +14,9 @@ record FaultParams(String baseUrl, int fans, int windowSeconds, int seats, int c
                    int kafkaDownSeconds, int poolExhaustSeconds, int chaosSeconds, int settleSeconds, int holdTtlSeconds,
                    int fuzzRequests, String fanPrefix, Path reportDir) {
 
-    static final List<String> ALL_FAULTS = List.of("booking-svc", "payment-svc", "queue-svc", "search-svc", "auth-svc",
-            "kafka", "redis", "booking-db-pool", "provider");
+    // late-capture early: the provider's late successes need fans ordering while it lasts.
+    static final List<String> ALL_FAULTS = List.of("booking-svc", "late-capture", "payment-svc", "queue-svc",
+            "search-svc", "auth-svc", "kafka", "redis", "booking-db-pool", "provider");
 
     static FaultParams fromSystem() {
         Path root = Path.of(str("repoRoot", "..")).toAbsolutePath().normalize();

@@ -67,6 +67,7 @@ final class Faults {
             case "redis" -> restartRedis();
             case "booking-db-pool" -> exhaustBookingPool();
             case "provider" -> misbehavingProvider();
+            case "late-capture" -> lateCaptures();
             default -> throw new IllegalArgumentException("unknown fault " + fault + " (known: " + FaultParams.ALL_FAULTS + ")");
         };
         Instant recovered = Instant.now();
@@ -330,6 +331,20 @@ final class Faults {
             throw new IllegalStateException("booking-svc not ready after the pool was exhausted");
         }
         return "seat table locked " + p.poolExhaustSeconds() + " s under 60 parallel seat-map readers; answers by status " + answers;
+    }
+
+    /**
+     * Late successes: half the confirms of approving cards are neither answered nor visible for 70 s, then captured
+     * anyway — longer than payment-svc's whole retry schedule (5 attempts), so only its settle window keeps those
+     * payments from ending FAILED (seats released) while the money lands. The checker's ledger check (money only
+     * for confirmed tickets) is the verdict.
+     */
+    private String lateCaptures() throws Exception {
+        send("PUT", p.sandboxUrl() + "/sandbox/settings", "{\"lateDelayMillis\":70000}");
+        send("PUT", p.sandboxUrl() + "/sandbox/chaos", "{\"lateSuccessRate\":0.5}");
+        Thread.sleep(p.chaosSeconds() * 1000L);
+        String after = send("PUT", p.sandboxUrl() + "/sandbox/chaos", "{}");
+        return "late successes (unanswered and invisible 70 s, then captured) at 50% for " + p.chaosSeconds() + " s: " + after;
     }
 
     private String misbehavingProvider() throws Exception {

@@ -9,20 +9,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * Random provider faults for fault-injection runs ({@code PUT /sandbox/chaos}): each provider call independently
  * fails before any work ({@code errorRate}), or is processed and then answered late ({@code slowRate},
  * {@code slowMillis}) or not at all ({@code lostAnswerRate}: a 500 although the payment went through, so the
- * client's retry or status query sees the same payment a second time). All rates 0 = a well-behaved provider.
+ * client's retry or status query sees the same payment a second time), or a confirm of an approving card is a late
+ * success ({@code lateSuccessRate}: unanswered and invisible for the late delay, then captured). All rates 0 = a
+ * well-behaved provider.
  */
 final class Chaos {
 
-    private record Settings(double errorRate, double slowRate, long slowMillis, double lostAnswerRate) {
+    private record Settings(double errorRate, double slowRate, long slowMillis, double lostAnswerRate,
+                            double lateSuccessRate) {
     }
 
-    private volatile Settings settings = new Settings(0, 0, 0, 0);
+    private volatile Settings settings = new Settings(0, 0, 0, 0, 0);
+    private final AtomicLong late = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong slow = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
 
-    void set(double errorRate, double slowRate, long slowMillis, double lostAnswerRate) {
-        settings = new Settings(errorRate, slowRate, slowMillis, lostAnswerRate);
+    void set(double errorRate, double slowRate, long slowMillis, double lostAnswerRate, double lateSuccessRate) {
+        settings = new Settings(errorRate, slowRate, slowMillis, lostAnswerRate, lateSuccessRate);
+    }
+
+    /** A confirm of an approving card becomes a late success (see TestToken.LATE). */
+    boolean lateSuccess() {
+        return hit(settings.lateSuccessRate(), late);
     }
 
     boolean failBefore() {
@@ -51,7 +60,9 @@ final class Chaos {
         m.put("slowRate", s.slowRate());
         m.put("slowMillis", s.slowMillis());
         m.put("lostAnswerRate", s.lostAnswerRate());
-        m.put("injected", Map.of("errors", errors.get(), "slow", slow.get(), "lostAnswers", lost.get()));
+        m.put("lateSuccessRate", s.lateSuccessRate());
+        m.put("injected", Map.of("errors", errors.get(), "slow", slow.get(), "lostAnswers", lost.get(),
+                "lateSuccesses", late.get()));
         return m;
     }
 

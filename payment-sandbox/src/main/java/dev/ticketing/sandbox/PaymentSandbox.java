@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * POST /v1/payments/{paymentKey}/cancel  {cancelReason, cancelAmount?}   200 Payment
  * </pre>
  * The confirm's {@code paymentKey} is a test card ({@code tok_approve}, {@code tok_decline}, {@code tok_slow},
- * {@code tok_error}, optionally with a suffix). Because every order of the platform may use the same test card,
+ * {@code tok_late}, {@code tok_error}, optionally with a suffix). Because every order of the platform may use the same test card,
  * the sandbox issues a unique {@code paymentKey} per payment (as Toss' checkout does) and returns it in the Payment;
  * clients must use the returned key for lookups and cancels.
  *
@@ -45,8 +45,10 @@ import java.util.regex.Pattern;
  * GET  /sandbox/ledger[?orderId=]        {entries: [{sequence, kind: CAPTURE|REFUND, orderId, paymentKey, amount, at}]}
  * GET  /sandbox/orders/{orderId}         {orderId, confirmRequests, cancelRequests, statusRequests, captures, refunds}
  * POST /sandbox/faults                   {orderId, failures}  the next N provider calls for that order answer 500
- * PUT  /sandbox/settings                 {slowDelayMillis}    how long tok_slow takes
- * PUT  /sandbox/chaos                    {errorRate, slowRate, slowMillis, lostAnswerRate}  random provider faults
+ * PUT  /sandbox/settings                 {slowDelayMillis?, lateDelayMillis?}  how long tok_slow takes; how long
+ *                                        tok_late (a late success) stays unanswered and invisible before it captures
+ * PUT  /sandbox/chaos                    {errorRate, slowRate, slowMillis, lostAnswerRate, lateSuccessRate}
+ *                                        random provider faults
  * GET  /sandbox/chaos                    the chaos settings and how many of each fault were injected
  * </pre>
  */
@@ -113,6 +115,8 @@ public final class PaymentSandbox implements AutoCloseable {
         Duration slow = Duration.ofMillis(Long.parseLong(env("SANDBOX_SLOW_DELAY_MILLIS",
                 Long.toString(DEFAULT_SLOW_DELAY.toMillis()))));
         PaymentSandbox sandbox = start(new InetSocketAddress(host, port), key, slow);
+        sandbox.provider.lateDelay(Duration.ofMillis(Long.parseLong(env("SANDBOX_LATE_DELAY_MILLIS",
+                Long.toString(SandboxProvider.DEFAULT_LATE_DELAY.toMillis())))));
         Runtime.getRuntime().addShutdownHook(new Thread(sandbox::stop));
         System.out.println("payment sandbox listening on " + sandbox.baseUrl());
         Thread.currentThread().join();
@@ -171,6 +175,11 @@ public final class PaymentSandbox implements AutoCloseable {
         provider.failNext(orderId, failures);
     }
 
+    /** How long a late success (tok_late, chaos lateSuccessRate) stays unanswered and invisible. */
+    public void lateDelay(Duration delay) {
+        provider.lateDelay(delay);
+    }
+
     public void slowDelay(Duration delay) {
         provider.slowDelay(delay);
     }
@@ -219,8 +228,9 @@ public final class PaymentSandbox implements AutoCloseable {
             authenticate(ex);
             if ("POST".equals(method) && "/v1/payments/confirm".equals(path)) {
                 JsonNode body = body(ex);
+                boolean late = chaos.lateSuccess();
                 return idempotent(ex, body, () -> ok(provider.confirm(text(body, "paymentKey"),
-                        text(body, "orderId"), number(body, "amount"))));
+                        text(body, "orderId"), number(body, "amount"), late)));
             }
             if ("POST".equals(method) && (m = CANCEL.matcher(path)).matches()) {
                 JsonNode body = body(ex);
@@ -264,19 +274,27 @@ public final class PaymentSandbox implements AutoCloseable {
             if ("PUT".equals(method) && "/sandbox/chaos".equals(path)) {
                 JsonNode b = body(ex);
                 chaos.set(rate(b, "errorRate"), rate(b, "slowRate"), Math.max(0, Optional.ofNullable(number(b, "slowMillis")).orElse(0L)),
-                        rate(b, "lostAnswerRate"));
+                        rate(b, "lostAnswerRate"), rate(b, "lateSuccessRate"));
                 return ok(chaos.view());
             }
             if ("GET".equals(method) && "/sandbox/chaos".equals(path)) {
                 return ok(chaos.view());
             }
             if ("PUT".equals(method) && "/sandbox/settings".equals(path)) {
-                Long millis = number(body(ex), "slowDelayMillis");
-                if (millis == null) {
-                    throw ProviderError.badRequest("slowDelayMillis is required");
+                JsonNode b = body(ex);
+                Long millis = number(b, "slowDelayMillis");
+                Long late = number(b, "lateDelayMillis");
+                if (millis == null && late == null) {
+                    throw ProviderError.badRequest("slowDelayMillis or lateDelayMillis is required");
                 }
-                slowDelay(Duration.ofMillis(millis));
-                return ok(Map.of("slowDelayMillis", provider.slowDelay().toMillis()));
+                if (millis != null) {
+                    slowDelay(Duration.ofMillis(millis));
+                }
+                if (late != null) {
+                    provider.lateDelay(Duration.ofMillis(late));
+                }
+                return ok(Map.of("slowDelayMillis", provider.slowDelay().toMillis(),
+                        "lateDelayMillis", provider.lateDelay().toMillis()));
             }
         }
         throw new ProviderError(404, "NOT_FOUND", "no such endpoint: " + method + " " + path);

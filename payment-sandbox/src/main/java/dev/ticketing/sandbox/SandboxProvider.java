@@ -40,6 +40,11 @@ final class SandboxProvider {
     private final AtomicLong sequence = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
     private volatile Duration slowDelay;
+    private volatile Duration lateDelay = DEFAULT_LATE_DELAY;
+    private final java.util.concurrent.atomic.AtomicLong lateSuccesses = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Longer than payment-svc's confirm timeout (8 s in prod, 1.5 s in its tests). */
+    static final Duration DEFAULT_LATE_DELAY = Duration.ofSeconds(12);
 
     SandboxProvider(Duration slowDelay) {
         this.slowDelay = slowDelay;
@@ -92,6 +97,11 @@ final class SandboxProvider {
     // ---- provider API ------------------------------------------------------------------------------------------
 
     Map<String, Object> confirm(String paymentKey, String orderId, Long amount) {
+        return confirm(paymentKey, orderId, amount, false);
+    }
+
+    /** {@code late}: a chaos-picked late success for an approving card (as {@code tok_late}). */
+    Map<String, Object> confirm(String paymentKey, String orderId, Long amount, boolean late) {
         if (paymentKey == null || paymentKey.isBlank()) {
             throw ProviderError.badRequest("paymentKey is required");
         }
@@ -108,6 +118,12 @@ final class SandboxProvider {
         if (token == TestToken.ERROR) {
             throw new ProviderError(500, "FAILED_INTERNAL_SYSTEM_PROCESSING",
                     "내부 시스템 처리 작업이 실패했습니다. 잠시 후 다시 시도해주세요.");
+        }
+        if (token == TestToken.LATE || (late && token == TestToken.APPROVE)) {
+            // Nothing recorded, nothing answered for the late delay; then captured like tok_approve.
+            lateSuccesses.incrementAndGet();
+            sleep(lateDelay);
+            token = TestToken.APPROVE;
         }
         Payment p;
         synchronized (lock(orderId)) {
@@ -210,6 +226,21 @@ final class SandboxProvider {
 
     Duration slowDelay() {
         return slowDelay;
+    }
+
+    void lateDelay(Duration delay) {
+        if (delay.isNegative()) {
+            throw ProviderError.badRequest("delay must be >= 0");
+        }
+        this.lateDelay = delay;
+    }
+
+    Duration lateDelay() {
+        return lateDelay;
+    }
+
+    long lateSuccesses() {
+        return lateSuccesses.get();
     }
 
     List<LedgerEntry> ledger() {

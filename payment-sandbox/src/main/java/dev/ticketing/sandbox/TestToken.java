@@ -10,6 +10,12 @@ enum TestToken {
     APPROVE("tok_approve"),
     DECLINE("tok_decline"),
     SLOW("tok_slow"),
+    /**
+     * Late success: the confirm is neither answered nor visible to status queries for the late delay (longer than
+     * any client timeout), then the payment is captured anyway. What a provider does when its answer is lost in a
+     * timeout while the card network completes: the client sees a timeout and a "not found", then a capture.
+     */
+    LATE("tok_late"),
     ERROR("tok_error");
 
     final String prefix;

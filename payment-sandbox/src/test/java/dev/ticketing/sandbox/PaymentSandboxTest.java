@@ -184,6 +184,38 @@ class PaymentSandboxTest {
         assertEquals(1, counts.body().get("captures").asInt());
     }
 
+    /**
+     * A late success: the confirm is neither answered nor visible while the late delay runs (a client times out and
+     * its status query says "not found"), then the payment is captured anyway and the answer comes after all.
+     */
+    @Test
+    void lateTokenIsInvisibleAndUnansweredThenCaptured() throws Exception {
+        sandbox.lateDelay(Duration.ofMillis(2000));
+        try {
+            String orderId = order();
+            long t0 = System.nanoTime();
+            var pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return confirm("tok_late", orderId, 1000, "l-" + orderId);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(300);
+            assertEquals(404, call("GET", "/v1/payments/orders/" + orderId, null, null, AUTH).status(),
+                    "nothing recorded while the confirm is under way");
+            assertEquals(409, confirm("tok_late", orderId, 1000, "l-" + orderId).status(), "same key still running");
+            assertEquals(200, pending.get().status());
+            assertTrue(System.nanoTime() - t0 >= Duration.ofMillis(2000).toNanos(), "answered only after the late delay");
+            assertEquals("DONE", call("GET", "/v1/payments/orders/" + orderId, null, null, AUTH)
+                    .body().get("status").asText());
+            assertEquals(List.of("CAPTURE"), sandbox.ledger().stream().filter(e -> e.orderId().equals(orderId))
+                    .map(e -> e.kind().name()).toList());
+        } finally {
+            sandbox.lateDelay(SandboxProvider.DEFAULT_LATE_DELAY);
+        }
+    }
+
     @Test
     void slowTokenIsInProgressUntilItCompletes() throws Exception {
         String orderId = order();

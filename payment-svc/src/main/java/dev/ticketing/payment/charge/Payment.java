@@ -56,6 +56,16 @@ public class Payment extends PanacheEntityBase {
     @Column(name = "cancel_reason")
     public String cancelReason;
 
+    /** The last confirm that got no answer: it may still be captured until the settle window has passed. */
+    @Column(name = "confirm_unanswered_at")
+    public Instant confirmUnansweredAt;
+
+    @Column(name = "reconciled_at")
+    public Instant reconciledAt;
+
+    /** What the reconciliation found for a FAILED payment: REFUNDED_LATE_CAPTURE, NOTHING_CAPTURED, ... */
+    public String reconciliation;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -129,6 +130,10 @@ public class PaymentProcessor {
         } catch (TimeoutException | ProviderUnavailableException | CircuitBreakerOpenException e) {
             Log.infof("confirm of order %s has no answer (%s): asking the provider for its status",
                     p.orderId, e.getClass().getSimpleName());
+            if (e instanceof TimeoutException || (e instanceof ProviderUnavailableException u && u.mayBeInFlight())) {
+                // It may still be captured: this payment may not be given up before the settle window is over.
+                p.confirmUnansweredAt = store.confirmUnanswered(p.id);
+            }
             outcome = statusByOrder(p.orderId);
         } finally {
             sample.stop(confirmLatency);
@@ -149,13 +154,54 @@ public class PaymentProcessor {
         } else if (outcome instanceof Outcome.Cancelled) {
             store.fail(p.id, "PROVIDER_CANCELED", "the provider reports the payment as cancelled");
             count("declined");
-        } else if (outcome instanceof Outcome.NotFound && p.attempts >= config.maxAttempts()) {
-            // The provider never recorded this order after all our attempts: safe to give up, nothing was charged.
+        } else if (outcome instanceof Outcome.NotFound && p.attempts >= config.maxAttempts() && !mayStillLand(p)) {
+            // The provider never recorded this order after all our attempts, and no confirm of ours can still land:
+            // safe to give up, nothing was charged. (The reconciliation asks once more later, to be sure.)
             store.fail(p.id, "PROVIDER_UNAVAILABLE", "the payment provider did not answer; nothing was charged");
             count("unavailable");
         } else {
             store.retryLater(p.id, backoff(p.attempts));
         }
+    }
+
+    /** A confirm of ours went unanswered less than the settle window ago: the provider may still capture it. */
+    private boolean mayStillLand(Payment p) {
+        return p.confirmUnansweredAt != null
+                && Instant.now().isBefore(p.confirmUnansweredAt.plus(config.confirmSettleWindow()));
+    }
+
+    /**
+     * One FAILED payment after which a confirm had gone unanswered, asked about again: captured after all (a late
+     * success) → refunded at the provider, since the order already failed and its seats went back on sale; nothing
+     * captured → recorded as such; no answer → asked again at the next run.
+     */
+    public void reconcile(Payment p) {
+        Outcome known = statusByOrder(p.orderId);
+        if (known instanceof Outcome.Approved a) {
+            try {
+                provider.cancel(a.paymentKey(), refundKey(p.id),
+                        new CancelRequest("order failed before the payment completed (late capture)"));
+            } catch (ProviderRejectedException e) {
+                if (!ALREADY_CANCELED.equals(e.code())) {
+                    Log.errorf("late capture of failed order %s could not be refunded: %s", p.orderId, e.getMessage());
+                    store.reconciled(p.id, "REFUND_REFUSED " + e.code(), a.paymentKey());
+                    count("reconcile-refund-refused");
+                    return;
+                }
+            } catch (TimeoutException | ProviderUnavailableException | CircuitBreakerOpenException e) {
+                return; // next run: the cancel carries the same Idempotency-Key
+            }
+            Log.warnf("order %s: the provider captured after the payment had failed; refunded", p.orderId);
+            store.reconciled(p.id, "REFUNDED_LATE_CAPTURE", a.paymentKey());
+            count("reconciled-refunded");
+        } else if (known instanceof Outcome.Cancelled) {
+            store.reconciled(p.id, "ALREADY_CANCELLED", null);
+            count("reconciled-cancelled");
+        } else if ((known instanceof Outcome.NotFound || known instanceof Outcome.Declined) && !mayStillLand(p)) {
+            store.reconciled(p.id, "NOTHING_CAPTURED", null);
+            count("reconciled-nothing");
+        }
+        // InProgress, Unknown, or still inside the settle window: ask again next time.
     }
 
     private void refund(Payment p) {

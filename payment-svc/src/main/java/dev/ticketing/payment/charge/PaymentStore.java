@@ -191,6 +191,37 @@ public class PaymentStore {
                 .executeUpdate();
     }
 
+    /** The confirm just sent got no answer: it may still be captured (see confirmSettleWindow). */
+    @Transactional
+    public Instant confirmUnanswered(UUID id) {
+        Instant now = Instant.now();
+        em.createQuery("update Payment p set p.confirmUnansweredAt = :now, p.updatedAt = :now where p.id = :id")
+                .setParameter("now", now).setParameter("id", id)
+                .executeUpdate();
+        return now;
+    }
+
+    /** FAILED payments after an unanswered confirm, not reconciled yet, failed within {@code lookback}. */
+    @Transactional
+    public List<Payment> toReconcile(Duration lookback, int limit) {
+        return em.createQuery("select p from Payment p where p.status = :failed and p.confirmUnansweredAt is not null "
+                        + "and p.reconciledAt is null and p.updatedAt > :since order by p.updatedAt", Payment.class)
+                .setParameter("failed", FAILED).setParameter("since", Instant.now().minus(lookback))
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    /** Records what the reconciliation found (once: a second reconciler finds it done). */
+    @Transactional
+    public boolean reconciled(UUID id, String outcome, String providerReference) {
+        return em.createQuery("update Payment p set p.reconciledAt = :now, p.reconciliation = :outcome, "
+                        + "p.providerReference = coalesce(:ref, p.providerReference), p.updatedAt = :now "
+                        + "where p.id = :id and p.status = :failed and p.reconciledAt is null")
+                .setParameter("now", Instant.now()).setParameter("outcome", outcome).setParameter("ref", providerReference)
+                .setParameter("failed", FAILED).setParameter("id", id)
+                .executeUpdate() == 1;
+    }
+
     /** Payments whose next attempt is due: never started, interrupted (lease over) or waiting for an answer. */
     @Transactional
     public List<UUID> due(int limit) {

@@ -46,6 +46,28 @@ public interface PaymentConfig {
         /** Payments talked to the provider about in parallel. */
         @WithDefault("16")
         int workers();
+
+        /**
+         * How long a confirm that got no answer may still be captured by the provider. Until then a payment the
+         * provider has no record of stays PROCESSING (asked again) instead of FAILED.
+         */
+        @WithDefault("2m")
+        Duration confirmSettleWindow();
+    }
+
+    Reconciliation reconciliation();
+
+    /** charge/Reconciliation: failed payments after an unanswered confirm, asked about again and settled. */
+    interface Reconciliation {
+        @WithDefault("30s")
+        String every();
+
+        /** Failed payments younger than this are reconciled. */
+        @WithDefault("P1D")
+        Duration lookback();
+
+        @WithDefault("100")
+        int batchSize();
     }
 
     interface Outbox {

@@ -57,7 +57,8 @@ public interface TossPaymentsClient {
         String message = error != null && error.message() != null ? error.message()
                 : response.getStatusInfo().getReasonPhrase();
         if (status >= 500 || status == 429 || "IDEMPOTENT_REQUEST_PROCESSING".equals(code)) {
-            return new ProviderUnavailableException(status + " " + code + ": " + message, null);
+            return new ProviderUnavailableException(status + " " + code + ": " + message, null,
+                    "IDEMPOTENT_REQUEST_PROCESSING".equals(code));
         }
         return new ProviderRejectedException(status, code, message);
     }

@@ -48,6 +48,11 @@ public final class Sandbox {
         send("POST", "/sandbox/faults", Map.of("orderId", orderId, "failures", failures), null);
     }
 
+    /** How long tok_late stays unanswered and invisible before it captures. */
+    public void lateDelayMillis(long millis) {
+        send("PUT", "/sandbox/settings", Map.of("lateDelayMillis", millis), null);
+    }
+
     public void slowDelayMillis(long millis) {
         send("PUT", "/sandbox/settings", Map.of("slowDelayMillis", millis), null);
     }
