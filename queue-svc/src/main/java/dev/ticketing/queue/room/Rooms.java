@@ -24,6 +24,7 @@ public class Rooms {
     private final QueueConfig.RoomDefaults defaults;
 
     /** Applied or not (duplicate, stale): the answer of lua/performance.lua. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     record Applied(boolean applied) {
     }
 

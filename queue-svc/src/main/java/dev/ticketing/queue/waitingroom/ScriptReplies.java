@@ -1,16 +1,21 @@
 package dev.ticketing.queue.waitingroom;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.List;
 
-/** The JSON answers of the room scripts (lua/*.lua), read by name. Absent lists are empty. */
+/**
+ * The JSON answers of the room scripts (lua/*.lua), read by name. Absent lists are empty. Read by Jackson through
+ * reflection: registered for a native image.
+ */
 final class ScriptReplies {
 
     private ScriptReplies() {
     }
 
     /** {@code kind} W (waiting, {@code rank} 0-based), A (admitted, session {@code sid} until {@code expiresAt}), N. */
+    @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     record PlaceReply(String kind, long rank, long expiresAt, String sid, String token) {
 
@@ -23,6 +28,7 @@ final class ScriptReplies {
         }
     }
 
+    @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     record AdmittedReply(String user, String arrival, String sid, long expiresAt) {
 
@@ -31,27 +37,33 @@ final class ScriptReplies {
         }
     }
 
+    @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     record EnterReply(boolean noRoom, PlaceReply place, String ticket, boolean kept, long rateMilli,
                       List<AdmittedReply> admitted) {
     }
 
+    @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     record AdmitReply(boolean live, long waiting, long active, long inversions, List<AdmittedReply> admitted) {
     }
 
+    @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     record PositionsReply(boolean live, long rateMilli, List<PlaceReply> places) {
     }
 
+    @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     record LeaveReply(boolean ended) {
     }
 
+    @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     record ReleaseReply(boolean applied, boolean freed) {
     }
 
+    @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     record GrantReply(int stored) {
     }
