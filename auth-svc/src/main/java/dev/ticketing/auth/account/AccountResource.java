@@ -2,6 +2,7 @@ package dev.ticketing.auth.account;
 
 import dev.ticketing.auth.rest.ApiException;
 import io.quarkus.security.Authenticated;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -22,16 +23,20 @@ import java.util.UUID;
 public class AccountResource {
 
     private final AccountService accounts;
+    private final SignupLimit limit;
     private final JsonWebToken jwt;
 
-    public AccountResource(AccountService accounts, JsonWebToken jwt) {
+    public AccountResource(AccountService accounts, SignupLimit limit, JsonWebToken jwt) {
         this.accounts = accounts;
+        this.limit = limit;
         this.jwt = jwt;
     }
 
+    /** Valid requests only spend the client's sign-up budget (a 400 costs no hash); the budget is spent before hashing. */
     @POST
     @Path("/signup")
-    public Response signup(@Valid @NotNull SignupRequest request) {
+    public Response signup(@Valid @NotNull SignupRequest request, RoutingContext http) {
+        limit.spend(http.request().remoteAddress().hostAddress());
         Account account = accounts.signup(request);
         return Response.created(URI.create("/api/auth/me")).entity(AccountView.created(account)).build();
     }

@@ -23,7 +23,7 @@ public class AccountService {
     /** Creates an account with role {@code user}; 409 when the (normalized) email is taken. */
     public Account signup(SignupRequest request) {
         String email = Account.normalizeEmail(request.email());
-        String hash = hasher.hash(request.password()); // slow on purpose: keep it outside the transaction
+        String hash = hasher.hashForSignup(request.password()); // slow on purpose: keep it outside the transaction
         UUID id = UUID.randomUUID();
         // "One account per email" is the unique index: concurrent sign-ups race inside PostgreSQL, exactly one
         // insert wins and the others see 0 rows, no read-then-write window in Java.

@@ -27,6 +27,8 @@ public class PasswordHasher {
      * Extra requests wait their turn instead of exhausting memory.
      */
     private final Semaphore slots;
+    /** Sign-ups may hold only their share of the slots: a sign-up flood from many addresses leaves room for logins. */
+    private final Semaphore signupSlots;
     private final long maxWaitNanos;
     /** Checked when the email is unknown, so a miss costs the same time as a wrong password. */
     private final String decoyHash;
@@ -34,18 +36,25 @@ public class PasswordHasher {
     public PasswordHasher(AuthConfig config) {
         AuthConfig.Password p = config.password();
         this.argon2 = Argon2Function.getInstance(p.memoryKib(), p.iterations(), p.parallelism(), HASH_BYTES, Argon2.ID);
-        this.slots = new Semaphore(p.maxConcurrent().orElse(2 * Runtime.getRuntime().availableProcessors()), true);
+        int concurrent = p.maxConcurrent().orElse(2 * Runtime.getRuntime().availableProcessors());
+        this.slots = new Semaphore(concurrent, true);
+        this.signupSlots = new Semaphore(Math.max(1, (int) Math.floor(concurrent * config.signup().hashingShare())), true);
         this.maxWaitNanos = p.maxWait().toNanos();
         this.decoyHash = hash("decoy password that matches no account");
     }
 
     public String hash(String password) {
-        return limited(() -> Password.hash(password).addRandomSalt(SALT_BYTES).with(argon2).getResult());
+        return limited(slots, () -> Password.hash(password).addRandomSalt(SALT_BYTES).with(argon2).getResult());
+    }
+
+    /** A new account's hash: first a slot of the sign-up share, then a hashing slot (each within the wait bound). */
+    public String hashForSignup(String password) {
+        return limited(signupSlots, () -> hash(password));
     }
 
     /** Parameters come from the stored hash, so hashes made under an older cost setting still verify. */
     public boolean matches(String password, String storedHash) {
-        return limited(() -> {
+        return limited(slots, () -> {
             try {
                 return Password.check(password, storedHash).with(Argon2Function.getInstanceFromHash(storedHash));
             } catch (RuntimeException malformedHash) {
@@ -54,7 +63,7 @@ public class PasswordHasher {
         });
     }
 
-    private <T> T limited(Supplier<T> work) {
+    private <T> T limited(Semaphore slots, Supplier<T> work) {
         try {
             if (!slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
                 throw BUSY;

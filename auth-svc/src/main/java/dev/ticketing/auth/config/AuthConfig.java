@@ -37,6 +37,8 @@ public interface AuthConfig {
 
     Throttle throttle();
 
+    Signup signup();
+
     Admin admin();
 
     Verify verify();
@@ -101,6 +103,27 @@ public interface AuthConfig {
          */
         @WithDefault("PT3S")
         Duration pendingWait();
+    }
+
+    /**
+     * Sign-up brake per client address (a token bucket in PostgreSQL, shared by every pod). Each sign-up costs an
+     * Argon2 hash, so one client must not be able to turn sign-ups into a CPU flood. The default is generous on
+     * purpose: Korean mobile carriers put many fans behind one NAT address, and sign-ups peak right before an on-sale.
+     */
+    interface Signup {
+        /** Sign-ups one client address may make in a burst; the bucket refills at this many per {@link #perClientPeriod}. */
+        @WithDefault("20")
+        int perClient();
+
+        @WithDefault("PT1M")
+        Duration perClientPeriod();
+
+        /**
+         * The share of hashing slots sign-ups may hold at once (the rest stay free for logins), so a flood of sign-ups
+         * from many addresses still leaves fans able to log in.
+         */
+        @WithDefault("0.5")
+        double hashingShare();
     }
 
     /** Optional bootstrap admin ({@code TICKETING_ADMIN_EMAIL} / {@code TICKETING_ADMIN_PASSWORD}). */
