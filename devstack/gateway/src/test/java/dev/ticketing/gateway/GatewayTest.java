@@ -175,6 +175,49 @@ class GatewayTest {
         assertTrue(r.body().contains("\"status\":502"), r.body());
     }
 
+    /**
+     * Regression (issue: a burst through the gateway got a 502 for a pooled connection the backend had closed): a
+     * request whose backend connection closes before any answer is sent again on a new connection when a replay is
+     * safe — idempotent methods, or a POST with an Idempotency-Key — and the answer is the backend's.
+     */
+    @Test
+    void aDroppedConnectionIsRetriedOnAFreshOneWhenTheReplayIsSafe() throws Exception {
+        int dropped = StubBackends.FLAKY_DROPPED.get();
+        for (int i = 0; i < 8; i++) {
+            HttpResponse<String> r = get("/api/flaky/things/" + i, null);
+            assertEquals(200, r.statusCode(), "GET " + i + ": " + r.body());
+        }
+        for (int i = 0; i < 8; i++) {
+            HttpResponse<String> r = post("/api/flaky/orders", "{\"n\":" + i + "}", "key-" + i);
+            assertEquals(200, r.statusCode(), "keyed POST " + i + ": " + r.body());
+            assertTrue(r.body().contains("\\\"n\\\":" + i), r.body());
+        }
+        // Every second request on a pooled connection was dropped, and none of them reached the client.
+        assertTrue(StubBackends.FLAKY_DROPPED.get() - dropped >= 4, "drops: " + (StubBackends.FLAKY_DROPPED.get() - dropped));
+    }
+
+    /** A POST without an Idempotency-Key may have been applied before the connection broke: never replayed. */
+    @Test
+    void aDroppedPostWithoutIdempotencyKeyIsABadGatewayNotAReplay() throws Exception {
+        int dropped = StubBackends.FLAKY_DROPPED.get();
+        int badGateways = 0;
+        for (int i = 0; i < 8; i++) {
+            String body = "{\"signup\":\"fan-" + i + "\"}";
+            HttpResponse<String> r = post("/api/flaky/signup", body, null);
+            if (r.statusCode() == 502) {
+                badGateways++;
+                assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+                assertEquals("2", r.headers().firstValue("Retry-After").orElse(""));
+                assertTrue(StubBackends.FLAKY_ANSWERED_BODIES.stream().noneMatch(body::equals), "replayed: " + body);
+            } else {
+                assertEquals(200, r.statusCode(), r.body());
+            }
+        }
+        int drops = StubBackends.FLAKY_DROPPED.get() - dropped;
+        assertTrue(drops >= 2, "drops: " + drops);
+        assertEquals(drops, badGateways);
+    }
+
     /** Regression (fuzz run): oversized requests were a dropped connection or a bare 414 from the HTTP codec. */
     @Test
     void oversizedBodiesAndTargetsAreRefusedAtTheEdgeInProblemJson() throws Exception {
@@ -203,6 +246,15 @@ class GatewayTest {
         HttpResponse<String> health = get("/q/health/ready", null);
         assertEquals(200, health.statusCode(), health.body());
         assertTrue(health.body().contains("routing-table"), health.body());
+    }
+
+    private HttpResponse<String> post(String path, String json, String idempotencyKey) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path, String authorization) throws Exception {

@@ -34,6 +34,11 @@ public class StubBackends implements QuarkusTestResourceLifecycleManager {
     static final AtomicReference<List<String>> VERIFY_SAW_PROTOCOLS = new AtomicReference<>(List.of());
     static final AtomicReference<List<String>> BACKEND_SAW_PROTOCOLS = new AtomicReference<>(List.of());
     static final AtomicReference<String> BACKEND_SAW_WS_URI = new AtomicReference<>();
+    /** Requests the flaky backend dropped (connection closed, no answer) and requests it answered, with their bodies. */
+    static final AtomicInteger FLAKY_DROPPED = new AtomicInteger();
+    static final java.util.Queue<String> FLAKY_ANSWERED_BODIES = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Map<io.vertx.core.http.HttpConnection, AtomicInteger> flakyRequestsPerConnection =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private Vertx vertx;
     private Path dir;
 
@@ -45,6 +50,7 @@ public class StubBackends implements QuarkusTestResourceLifecycleManager {
             // queue-svc's quarkus.websockets-next.server.supported-subprotocols
             HttpServer backend = listen(new HttpServerOptions().setWebSocketSubProtocols(List.of(CARRIER_PROTOCOL)),
                     this::backend);
+            HttpServer flaky = listen(new HttpServerOptions(), this::flaky);
             dir = Files.createTempDirectory("gateway-test");
             Path web = Files.createDirectories(dir.resolve("web"));
             Files.writeString(web.resolve("index.html"), "<!doctype html><title>티켓 Tickets</title>");
@@ -53,13 +59,15 @@ public class StubBackends implements QuarkusTestResourceLifecycleManager {
                     services:
                       things-svc: %d
                       down-svc: 1
+                      flaky-svc: %d
                     routes:
                       - { path: "/api/open/",              match: prefix, service: things-svc, auth: public }
                       - { path: "/api/things/[^/]+/ws",    match: regex,  service: things-svc, auth: user, websocket: true }
                       - { path: "/api/things/[^/]+/peek",  match: regex,  service: things-svc, auth: public }
                       - { path: "/api/things/",            match: prefix, service: things-svc, auth: user }
                       - { path: "/api/down/",              match: prefix, service: down-svc,   auth: public }
-                    """.formatted(backend.actualPort()));
+                      - { path: "/api/flaky/",             match: prefix, service: flaky-svc,  auth: public }
+                    """.formatted(backend.actualPort(), flaky.actualPort()));
             return Map.of(
                     "gateway.routes-file", routes.toString(),
                     "gateway.web-root", web.toString(),
@@ -129,6 +137,27 @@ public class StubBackends implements QuarkusTestResourceLifecycleManager {
                         .put("forwardedFor", request.getHeader("X-Forwarded-For"))
                         .put("body", body.toString())
                         .encode()));
+    }
+
+    /**
+     * A backend that drops every second request of a keep-alive connection: it closes the connection as the request
+     * arrives, without an answer — what a backend closing a pooled connection looks like to the proxy.
+     */
+    private void flaky(HttpServerRequest request) {
+        int nth = flakyRequestsPerConnection.computeIfAbsent(request.connection(), c -> {
+            c.closeHandler(v -> flakyRequestsPerConnection.remove(c));
+            return new AtomicInteger();
+        }).incrementAndGet();
+        if (nth == 2) {
+            FLAKY_DROPPED.incrementAndGet();
+            request.connection().close();
+            return;
+        }
+        request.body().onSuccess(body -> {
+            FLAKY_ANSWERED_BODIES.add(body.toString());
+            request.response().putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("method", request.method().name()).put("body", body.toString()).encode());
+        });
     }
 
     @Override

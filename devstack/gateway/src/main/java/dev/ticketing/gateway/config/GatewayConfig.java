@@ -25,4 +25,12 @@ public interface GatewayConfig {
     /** Longest request target (path and query) the edge forwards. */
     @io.smallrye.config.WithDefault("4000")
     int maxUriLength();
+
+    /**
+     * How long an idle pooled connection to a backend is kept. It must stay below the backends' own idle timeout
+     * (Quarkus' quarkus.http.idle-timeout, 30 min by default) so that the gateway, not the backend, closes idle
+     * connections: a request is then never written into a connection the backend is closing.
+     */
+    @io.smallrye.config.WithDefault("PT20S")
+    java.time.Duration upstreamKeepAlive();
 }

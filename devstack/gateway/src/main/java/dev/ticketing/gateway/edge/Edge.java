@@ -11,17 +11,14 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.ProxyContext;
-import io.vertx.httpproxy.ProxyInterceptor;
-import io.vertx.httpproxy.ProxyResponse;
+import io.vertx.httpproxy.OriginRequestProvider;
 import io.vertx.httpproxy.ProxyOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -47,6 +44,7 @@ public class Edge {
     private final int maxUriLength;
     private final HttpClient httpClient;
     private final HttpClient webSocketClient;
+    private final HttpClient retryClient;
     private final Map<String, HttpProxy> proxies = new ConcurrentHashMap<>();
 
     public Edge(GatewayConfig config, AuthCheck authCheck, Vertx vertx) {
@@ -58,7 +56,10 @@ public class Edge {
         this.maxBodyBytes = config.maxBodyBytes();
         this.maxUriLength = config.maxUriLength();
         // Vert.x' default pool is 5 connections per origin: far too few for an on-sale's parallel requests.
-        this.httpClient = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(256).setKeepAlive(true));
+        // The gateway closes idle connections before a backend would (see GatewayConfig.upstreamKeepAlive).
+        this.httpClient = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(256).setKeepAlive(true)
+                .setKeepAliveTimeout((int) Math.max(1, config.upstreamKeepAlive().toSeconds())));
+        this.retryClient = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64).setKeepAlive(false));
         // Waiting-room sockets stay open for minutes: no idle timeout on the upstream side.
         this.webSocketClient = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(1024).setIdleTimeout(0));
         Log.infof("routing table %s: %d routes; web UI from %s", routesFile.toAbsolutePath(), table.routes().size(), webRoot);
@@ -156,25 +157,17 @@ public class Edge {
     private HttpProxy proxy(Route route) {
         String key = route.service() + (route.websocket() ? "#ws" : "");
         return proxies.computeIfAbsent(key, k -> {
-            HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(route.websocket()),
-                    route.websocket() ? webSocketClient : httpClient).origin(route.port(), backendHost);
-            proxy.addInterceptor(new ProxyInterceptor() {
-                @Override
-                public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-                    // A backend that is down or restarting answers like the rest of the platform, not with an
-                    // empty 502: clients see problem+json and Retry-After, and come again.
-                    return context.sendRequest().recover(err -> {
-                        Log.warnf("%s unreachable: %s", route.service(), err.toString());
-                        ProxyResponse r = context.request().response().setStatusCode(502)
-                                .putHeader("Content-Type", "application/problem+json")
-                                .putHeader("Retry-After", "2")
-                                .setBody(Body.body(Buffer.buffer(Problems.json(502, "Bad Gateway",
-                                        route.service() + " is not answering; try again shortly."))));
-                        return Future.succeededFuture(r);
-                    });
-                }
-            });
-            return proxy;
+            SocketAddress origin = SocketAddress.inetSocketAddress(route.port(), backendHost);
+            if (route.websocket()) {
+                return HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), webSocketClient)
+                        .origin(OriginRequestProvider.fixedAddress(origin))
+                        .addInterceptor(new Replay(route.service(), maxBodyBytes));
+            }
+            // A retry (Replay) asks for a connection of its own rather than another pooled one that may be as stale.
+            return HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), httpClient)
+                    .origin(context -> (Boolean.TRUE.equals(context.get(Replay.FRESH_CONNECTION, Boolean.class))
+                            ? retryClient : context.client()).request(new RequestOptions().setServer(origin)))
+                    .addInterceptor(new Replay(route.service(), maxBodyBytes));
         });
     }
 
