@@ -15,6 +15,8 @@ public interface PaymentConfig {
 
     Outbox outbox();
 
+    Retention retention();
+
     interface Provider {
         /** The provider's secret key; sent as HTTP Basic user name with an empty password (Toss convention). */
         String secretKey();
@@ -79,9 +81,16 @@ public interface PaymentConfig {
 
         @WithDefault("30s")
         Duration sendTimeout();
+    }
 
-        /** Published outbox rows and processed event ids older than this are purged. */
-        @WithDefault("P14D")
-        Duration retention();
+    /** How long published outbox rows and processed event ids are kept (outbox/Retention). */
+    interface Retention {
+        Duration outbox();
+
+        /** Keep above the order-events topic's retention: an id forgotten too early lets a redelivery apply twice. */
+        Duration processedEvents();
+
+        /** How often the purge runs (a scheduler expression, read by Retention's @Scheduled). */
+        String every();
     }
 }

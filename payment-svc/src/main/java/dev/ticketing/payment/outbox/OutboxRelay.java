@@ -68,18 +68,6 @@ public class OutboxRelay {
         wake();
     }
 
-    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    void purge() {
-        QuarkusTransaction.requiringNew().run(() -> {
-            long seconds = config.outbox().retention().toSeconds();
-            em.createNativeQuery("delete from outbox_event where published_at < now() - make_interval(secs => :s)")
-                    .setParameter("s", seconds).executeUpdate();
-            em.createNativeQuery("delete from processed_event where processed_at < now() - make_interval(secs => :s)")
-                    .setParameter("s", seconds).executeUpdate();
-        });
-    }
-
     /** Asks for a relay pass; coalesces with a pass already running. */
     public void wake() {
         requested.set(true);
