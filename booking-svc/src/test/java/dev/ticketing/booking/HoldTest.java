@@ -116,7 +116,7 @@ class HoldTest extends BookingTestBase {
             b.executeUpdate();
         }
         // time travel above moved the database's deadline; the gate's deadline is the same one, so move it too
-        redis.key().del("seats:{" + show.showtimeId() + "}:taken");
+        redis.key().del("seats:{" + show.performanceId() + "}:" + show.showtimeId() + ":taken");
         // a lapsed hold already reads as available, and another fan can take the seat before any sweep
         seatStatus(show, 0, "AVAILABLE");
         String other = fan();

@@ -71,6 +71,42 @@ class PostgresOutageTest extends BookingTestBase {
         return as(tokenOf(p.user())).get("/api/orders/" + p.orderId()).then().statusCode(200).extract().path("status");
     }
 
+    /**
+     * The cheapest refusal first: a seat the gate knows is taken is refused (409) with PostgreSQL unreachable, before
+     * the admission token's signature is looked at — even a forged one gets the 409, which says no more than the
+     * public seat map. A free seat still needs a valid, live admission (403 without one), and then the database (503
+     * while it is down, 201 once it is back).
+     */
+    @Test
+    void aKnownTakenSeatIsRefusedWithoutTheDatabase() {
+        Show show = newShow(1, 3);
+        String seat = show.seatIds().get(0);
+        String free = show.seatIds().get(1);
+        hold(fan(), show, List.of(seat)).then().statusCode(201);
+        String bob = fan();
+        PostgresTestResource.link("booking").cut();
+
+        hold(bob, show, List.of(seat)).then().statusCode(409).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString(seat));
+        String forged = AdmissionTestResource.token(bob, show.performanceId(), java.time.Instant.now().plusSeconds(300),
+                "ticketing-queue", AdmissionTestResource.foreignKey());
+        holdWith(bob, show, forged, seat).then().statusCode(409);
+        holdWith(bob, show, null, free).then().statusCode(403);
+        holdWith(bob, show, forged, free).then().statusCode(403);
+        hold(bob, show, List.of(free)).then().statusCode(503).header("Retry-After", org.hamcrest.Matchers.notNullValue());
+
+        PostgresTestResource.link("booking").restore();
+        await().atMost(PATIENCE).until(() -> hold(bob, show, List.of(free)).statusCode() == 201);
+    }
+
+    private static io.restassured.response.Response holdWith(String user, Show show, String admission, String seat) {
+        io.restassured.specification.RequestSpecification r = as(tokenOf(user));
+        if (admission != null) {
+            r = r.header("X-Admission-Token", admission);
+        }
+        return r.body(Map.of("seatIds", List.of(seat))).post("/api/showtimes/" + show.showtimeId() + "/holds");
+    }
+
     @Test
     void paymentResultsThatArriveWhileTheDatabaseIsDownAreAppliedOnceItIsBack() throws InterruptedException {
         List<Placed> placed = new ArrayList<>();

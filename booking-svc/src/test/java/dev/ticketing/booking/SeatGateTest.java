@@ -41,7 +41,7 @@ class SeatGateTest extends BookingTestBase {
     }
 
     String gateKey(Show show) {
-        return "seats:{" + show.showtimeId() + "}:taken";
+        return "seats:{" + show.performanceId() + "}:" + show.showtimeId() + ":taken";
     }
 
     @Test
@@ -58,6 +58,18 @@ class SeatGateTest extends BookingTestBase {
         holdId = hold(alice, show, show.seatIds().subList(0, 1)).then().statusCode(201).extract().path("holdId");
         as(tokenOf(alice)).delete("/api/showtimes/" + show.showtimeId() + "/holds/" + holdId).then().statusCode(204);
         hold(fan(), show, show.seatIds().subList(0, 1)).then().statusCode(201);
+    }
+
+    /** The gate's scripts go by SHA (EVALSHA); a server that lost them (restart, SCRIPT FLUSH) is sent them again. */
+    @Test
+    void scriptsTheServerForgotAreSentAgain() {
+        Show show = newShow(1, 2);
+        redis.execute("SCRIPT", "FLUSH");
+        hold(fan(), show, show.seatIds().subList(0, 1)).then().statusCode(201);
+        redis.execute("SCRIPT", "FLUSH");
+        double before = gateRefusals();
+        hold(fan(), show, show.seatIds().subList(0, 1)).then().statusCode(409);
+        assertEquals(before + 1, gateRefusals(), "refused by the gate: its writes after commit landed too");
     }
 
     @Test

@@ -21,8 +21,9 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * An admission lasts only as long as the place (docs/architecture.md, "Admission sessions"): queue-svc keeps the
  * session id of every live admission in {@code room:{<performanceId>}:sessions} (user → sid) in the Redis both
  * services share, and removes it when the booking completes or is abandoned, the fan leaves, or the session expires.
- * The token's {@code sid} must equal it: one HGET, the only Redis round trip this check makes. A token seen before
- * skips the signature check (verified-token cache), never the session check.
+ * The token's {@code sid} must equal it. Orders check it with one HGET; the hold path reads it in the same script as
+ * the seat gate (SeatGate#check) and verifies the signature only when the seats are free. A token seen before skips
+ * the signature check (verified-token cache), never the session check.
  */
 @ApplicationScoped
 public class AdmissionVerifier {
@@ -43,14 +44,45 @@ public class AdmissionVerifier {
     }
 
     /** The key queue-svc keeps a room's live admissions in (its RoomKeys.Key.SESSIONS). */
-    static String sessionsKey(String performanceId) {
+    public static String sessionsKey(String performanceId) {
         return "room:{" + performanceId + "}:sessions";
     }
 
+    /** The full check, for orders: the token (see {@link #verifySignature}) and its session, one HGET. */
     public void verify(String token, String userId, String performanceId) {
+        String sid = verifySignature(token, userId, performanceId);
+        // Redis down is a 503 (the generic mapper): without the session we cannot tell, and we never guess "yes".
+        if (sid == null || !sid.equals(sessions.hget(sessionsKey(performanceId), userId))) {
+            throw ended();
+        }
+    }
+
+    /** The cheapest refusal of all: no token, no further work. */
+    public static void requirePresent(String token) {
         if (token == null || token.isBlank()) {
             throw ProblemException.forbidden("An admission token from the waiting room is required (X-Admission-Token)");
         }
+    }
+
+    /**
+     * The session id the token claims, read without checking its signature — only so that the hold path can ask Redis
+     * about the session in the same round trip as the seat gate. It counts for nothing until {@link #verifySignature}
+     * has accepted the same token; null when the token cannot even be parsed.
+     */
+    public String claimedSession(String token) {
+        try {
+            return sid(parser.parseOnly(token.strip()));
+        } catch (ParseException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * RS256 signature against queue-svc's JWKS (or the verified-token cache), issuer, expiry, issued to this user for
+     * this performance; returns its session id (null when it has none). 403 otherwise.
+     */
+    public String verifySignature(String token, String userId, String performanceId) {
+        requirePresent(token);
         JsonWebToken jwt;
         try {
             jwt = parser.parse(token.strip());
@@ -63,12 +95,16 @@ public class AdmissionVerifier {
         if (jwt.getAudience() == null || !jwt.getAudience().contains(performanceId)) {
             throw ProblemException.forbidden("The admission token is for another performance");
         }
+        return sid(jwt);
+    }
+
+    public static ProblemException ended() {
+        return ProblemException.forbidden("Your admission has ended (booking completed or abandoned, you left the "
+                + "waiting room, or the session expired): enter the waiting room again");
+    }
+
+    private static String sid(JsonWebToken jwt) {
         Object claim = jwt.getClaim("sid");
-        String sid = claim instanceof jakarta.json.JsonString js ? js.getString() : claim == null ? null : claim.toString();
-        // Redis down is a 503 (the generic mapper): without the session we cannot tell, and we never guess "yes".
-        if (sid == null || !sid.equals(sessions.hget(sessionsKey(performanceId), userId))) {
-            throw ProblemException.forbidden("Your admission has ended (booking completed or abandoned, you left the "
-                    + "waiting room, or the session expired): enter the waiting room again");
-        }
+        return claim instanceof jakarta.json.JsonString js ? js.getString() : claim == null ? null : claim.toString();
     }
 }

@@ -1,9 +1,7 @@
 package dev.ticketing.booking.hold;
 
-import dev.ticketing.booking.admission.AdmissionVerifier;
 import dev.ticketing.booking.catalog.CatalogResource;
 import dev.ticketing.booking.hold.HoldService.Hold;
-import dev.ticketing.booking.hold.HoldService.Showtime;
 import dev.ticketing.booking.problem.ProblemException;
 import io.quarkus.security.Authenticated;
 import jakarta.validation.Valid;
@@ -20,9 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 @Path("/api/showtimes/{showtimeId}/holds")
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,12 +30,10 @@ public class HoldResource {
     }
 
     private final HoldService holds;
-    private final AdmissionVerifier admission;
     private final JsonWebToken user;
 
-    public HoldResource(HoldService holds, AdmissionVerifier admission, JsonWebToken user) {
+    public HoldResource(HoldService holds, JsonWebToken user) {
         this.holds = holds;
-        this.admission = admission;
         this.user = user;
     }
 
@@ -47,27 +41,7 @@ public class HoldResource {
     public Response hold(@PathParam("showtimeId") String showtimeId,
                          @HeaderParam("X-Admission-Token") String admissionToken,
                          @NotNull @Valid HoldRequest request) {
-        Showtime showtime = holds.showtime(CatalogResource.parseId(showtimeId, "showtime"))
-                .orElseThrow(() -> ProblemException.notFound("showtime " + showtimeId));
-        admission.verify(admissionToken, user.getSubject(), showtime.performanceId());
-        List<UUID> ids = new ArrayList<>();
-        List<String> malformed = new ArrayList<>();
-        for (String id : request.seatIds()) {
-            try {
-                ids.add(UUID.fromString(id));
-            } catch (IllegalArgumentException e) {
-                malformed.add(id);
-            }
-        }
-        if (!malformed.isEmpty()) {
-            throw new SeatsTakenException(List.of(), malformed);
-        }
-        holds.validate(ids);
-        List<String> taken = holds.knownTaken(showtime, user.getSubject(), ids);
-        if (!taken.isEmpty()) {
-            throw new SeatsTakenException(taken, List.of());
-        }
-        Hold hold = holds.hold(showtime, user.getSubject(), ids);
+        Hold hold = holds.hold(showtimeId, user.getSubject(), admissionToken, request.seatIds());
         return Response.status(201).entity(hold).build();
     }
 

@@ -1,10 +1,14 @@
 package dev.ticketing.booking.hold;
 
+import dev.ticketing.booking.admission.AdmissionVerifier;
+import dev.ticketing.booking.catalog.CatalogResource;
 import dev.ticketing.booking.config.BookingConfig;
+import dev.ticketing.booking.hold.Showtimes.Showtime;
 import dev.ticketing.booking.problem.ProblemException;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -17,33 +21,37 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
-/** Seat holds: all-or-nothing, with a TTL, and never two holds or sales on one seat. */
+/**
+ * Seat holds: all-or-nothing, with a TTL, and never two holds or sales on one seat. The flow, cheapest refusal first:
+ * no admission token (no work), the seat gate and the fan's admission session (one Redis script), the admission
+ * token's signature (verified-token cache), then the database (one function call and the commit), then the gate
+ * writes (one Redis script after commit). A known-taken seat is refused without PostgreSQL and without verifying the
+ * admission token — a 409 says no more than the public seat map.
+ */
 @ApplicationScoped
 public class HoldService {
 
     private final AgroalDataSource db;
     private final BookingConfig config;
     private final SeatGate gate;
-    private final Map<UUID, Showtime> showtimes = new ConcurrentHashMap<>();
+    private final Showtimes showtimes;
+    private final AdmissionVerifier admission;
     private final Counter holds;
     private final Counter conflicts;
 
-    public HoldService(AgroalDataSource db, BookingConfig config, SeatGate gate, MeterRegistry metrics) {
+    public HoldService(AgroalDataSource db, BookingConfig config, SeatGate gate, Showtimes showtimes,
+                       AdmissionVerifier admission, MeterRegistry metrics) {
         this.db = db;
         this.config = config;
         this.gate = gate;
+        this.showtimes = showtimes;
+        this.admission = admission;
         this.holds = metrics.counter("booking.holds", "result", "held");
         this.conflicts = metrics.counter("booking.holds", "result", "conflict");
-    }
-
-    public record Showtime(UUID id, String performanceId) {
     }
 
     public record HeldSeat(String id, String section, String row, int number, long price) {
@@ -53,131 +61,114 @@ public class HoldService {
     }
 
     /**
-     * A showtime and its performance. Cached: the pair never changes, and the hot refusal path must not touch the
-     * database (a deleted performance is still refused inside the hold transaction).
+     * Holds every requested seat or none for an admitted fan. The fan's previous live hold on this showtime is released
+     * in the same statement, so one fan never holds more than the limit. A refusal names the seats that are taken.
      */
-    public Optional<Showtime> showtime(UUID showtimeId) {
-        Showtime cached = showtimes.get(showtimeId);
-        if (cached != null) {
-            return Optional.of(cached);
+    public Hold hold(String showtimeId, String userId, String admissionToken, List<String> requestedSeatIds) {
+        Showtime showtime = showtimes.find(CatalogResource.parseId(showtimeId, "showtime"))
+                .orElseThrow(() -> ProblemException.notFound("showtime " + showtimeId));
+        List<UUID> seatIds = parseSeatIds(requestedSeatIds);
+        AdmissionVerifier.requirePresent(admissionToken);
+        String claimedSid = admission.claimedSession(admissionToken);
+        SeatGate.Check check = gate.check(showtime, userId,
+                claimedSid, seatIds.stream().map(UUID::toString).toList());
+        if (!check.taken().isEmpty()) {
+            conflicts.increment();
+            throw new SeatsTakenException(check.taken(), List.of());
         }
-        Optional<Showtime> loaded = loadShowtime(showtimeId);
-        loaded.ifPresent(s -> {
-            if (showtimes.size() > 100_000) {
-                showtimes.clear();
-            }
-            showtimes.put(showtimeId, s);
-        });
-        return loaded;
+        String sid = admission.verifySignature(admissionToken, userId, showtime.performanceId());
+        if (!check.sessionLive() || sid == null || !sid.equals(claimedSid)) {
+            throw AdmissionVerifier.ended();
+        }
+        return QuarkusTransaction.requiringNew().call(() -> holdInDatabase(showtime, userId, seatIds));
     }
 
-    public void validate(List<UUID> requested) {
-        if (new LinkedHashSet<>(requested).size() != requested.size()) {
+    private List<UUID> parseSeatIds(List<String> requested) {
+        List<UUID> ids = new ArrayList<>(requested.size());
+        List<String> malformed = new ArrayList<>();
+        for (String id : requested) {
+            try {
+                ids.add(UUID.fromString(id));
+            } catch (IllegalArgumentException e) {
+                malformed.add(id);
+            }
+        }
+        if (!malformed.isEmpty()) {
+            throw new SeatsTakenException(List.of(), malformed);
+        }
+        if (new LinkedHashSet<>(ids).size() != ids.size()) {
             throw ProblemException.badRequest("seatIds contains the same seat twice");
         }
-        if (requested.size() > config.maxSeatsPerHold()) {
+        if (ids.size() > config.maxSeatsPerHold()) {
             throw ProblemException.badRequest("at most " + config.maxSeatsPerHold() + " seats per hold");
         }
-    }
-
-    /** Seats the availability gate already knows someone else has: refused without a database transaction. */
-    public List<String> knownTaken(Showtime showtime, String userId, List<UUID> seatIds) {
-        return gate.taken(showtime.id().toString(), userId, seatIds.stream().map(UUID::toString).toList());
-    }
-
-    private Optional<Showtime> loadShowtime(UUID showtimeId) {
-        try (Connection c = db.getConnection()) {
-            return loadShowtime(c, showtimeId);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Optional<Showtime> loadShowtime(Connection c, UUID showtimeId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                select t.performance_id from showtime t join performance p on p.id = t.performance_id
-                where t.id = ? and p.deleted_at is null""")) {
-            ps.setObject(1, showtimeId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Showtime(showtimeId, rs.getString(1))) : Optional.empty();
-            }
-        }
+        return ids;
     }
 
     /**
-     * Holds every requested seat or none. The user's previous live hold on this showtime is released first, so one
-     * user never holds more than the limit. Refusal names the seats that are taken.
+     * One statement ({@code hold_seats}, V3 migration): locks the fan's live hold and every seat row involved in id
+     * order, checks all requested seats are free (or the fan's own), releases the previous hold, inserts the new one
+     * and takes the seats — or changes nothing and says which seats are taken or unknown. With the commit, two round
+     * trips.
      */
-    @Transactional
-    public Hold hold(Showtime showtime, String userId, List<UUID> requested) {
-        validate(requested);
-        LinkedHashSet<UUID> seatIds = new LinkedHashSet<>(requested);
+    private Hold holdInDatabase(Showtime showtime, String userId, List<UUID> seatIds) {
         UUID holdId = UUID.randomUUID();
         OffsetDateTime expiresAt = OffsetDateTime.now(ZoneOffset.UTC).plus(config.holdTtl()).withNano(0);
-        try (Connection c = db.getConnection()) {
-            if (loadShowtime(c, showtime.id()).isEmpty()) {
-                throw ProblemException.notFound("showtime " + showtime.id());
-            }
-            releasePreviousHold(c, userId, showtime.id());
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into seat_hold (id, showtime_id, performance_id, user_id, seat_count, status, expires_at)
-                    values (?, ?, ?::uuid, ?, ?, 'ACTIVE', ?)""")) {
-                ps.setObject(1, holdId);
-                ps.setObject(2, showtime.id());
-                ps.setString(3, showtime.performanceId());
-                ps.setString(4, userId);
-                ps.setInt(5, seatIds.size());
-                ps.setObject(6, expiresAt);
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if ("23505".equals(e.getSQLState())) { // a parallel request of the same user won the one live hold
-                    throw ProblemException.conflict("Another hold of yours for this showtime is being made");
-                }
-                throw e;
-            }
-            // The rule "a seat is held or sold at most once": rows are locked in id order (no deadlock between
-            // overlapping holds), then only seats still AVAILABLE, or HELD past their deadline, change hands.
-            List<HeldSeat> held = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    with target as (
-                        select id from seat where showtime_id = ? and id = any(?) order by id for update
-                    )
-                    update seat s set status = 'HELD', hold_id = ?, order_id = null, held_until = ?
-                    from target
-                    where s.id = target.id
-                      and (s.status = 'AVAILABLE' or (s.status = 'HELD' and s.order_id is null and s.held_until <= now()))
-                    returning s.id, s.section, s.row_label, s.number, s.price""")) {
-                ps.setObject(1, showtime.id());
-                ps.setArray(2, c.createArrayOf("uuid", seatIds.toArray()));
-                ps.setObject(3, holdId);
-                ps.setObject(4, expiresAt);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        held.add(new HeldSeat(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                                rs.getLong(5)));
+        List<HeldSeat> held = new ArrayList<>();
+        List<String> freed = new ArrayList<>();
+        List<String> taken = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        Map<String, Long> takenUntil = new HashMap<>();
+        boolean showtimeGone = false;
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("select * from hold_seats(?, ?, ?, ?, ?)")) {
+            ps.setObject(1, showtime.id());
+            ps.setString(2, userId);
+            ps.setArray(3, c.createArrayOf("uuid", seatIds.toArray()));
+            ps.setObject(4, holdId);
+            ps.setObject(5, expiresAt);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String seat = rs.getString("seat_id");
+                    switch (rs.getString("outcome")) {
+                        case "held" -> held.add(new HeldSeat(seat, rs.getString("section"), rs.getString("row_label"),
+                                rs.getInt("seat_number"), rs.getLong("price")));
+                        case "freed" -> freed.add(seat);
+                        case "unknown" -> unknown.add(seat);
+                        case "taken" -> {
+                            taken.add(seat);
+                            OffsetDateTime until = rs.getObject("taken_until", OffsetDateTime.class);
+                            if (rs.getBoolean("sold")) {
+                                takenUntil.put(seat, Long.MAX_VALUE);
+                            } else if (until != null) {
+                                takenUntil.put(seat, until.toInstant().toEpochMilli());
+                            }
+                        }
+                        default -> showtimeGone = true;
                     }
                 }
             }
-            if (held.size() != seatIds.size()) {
-                conflicts.increment();
-                List<String> missing = seatIds.stream().map(UUID::toString)
-                        .filter(id -> held.stream().noneMatch(h -> h.id().equals(id))).toList();
-                List<String> unknown = unknownSeats(c, showtime.id(), missing);
-                gate.markTaken(showtime.id().toString(), takenUntil(c, missing));
-                // Throwing rolls the whole transaction back: the seats we did get are not kept (all or nothing).
-                throw new SeatsTakenException(missing, unknown);
-            }
-            long until = expiresAt.toInstant().toEpochMilli();
-            gate.markTakenAfterCommit(showtime.id().toString(), userId,
-                    held.stream().collect(Collectors.toMap(HeldSeat::id, h -> until)));
-            holds.increment();
-            long amount = held.stream().mapToLong(HeldSeat::price).sum();
-            held.sort(java.util.Comparator.comparing(HeldSeat::section).thenComparing(HeldSeat::row)
-                    .thenComparingInt(HeldSeat::number));
-            return new Hold(holdId.toString(), showtime.id().toString(), held, amount, expiresAt);
         } catch (SQLException e) {
+            if ("23505".equals(e.getSQLState())) { // a parallel request of the same fan won the one live hold
+                throw ProblemException.conflict("Another hold of yours for this showtime is being made");
+            }
             throw new IllegalStateException(e);
         }
+        if (showtimeGone) {
+            throw ProblemException.notFound("showtime " + showtime.id());
+        }
+        if (!taken.isEmpty() || !unknown.isEmpty()) {
+            conflicts.increment();
+            gate.markTaken(showtime, takenUntil); // the gate did not know: it does now
+            throw new SeatsTakenException(taken, unknown);
+        }
+        gate.applyHoldAfterCommit(showtime, userId, held.stream().map(HeldSeat::id).toList(),
+                expiresAt.toInstant().toEpochMilli(), freed);
+        holds.increment();
+        long amount = held.stream().mapToLong(HeldSeat::price).sum();
+        held.sort(java.util.Comparator.comparing(HeldSeat::section).thenComparing(HeldSeat::row)
+                .thenComparingInt(HeldSeat::number));
+        return new Hold(holdId.toString(), showtime.id().toString(), held, amount, expiresAt);
     }
 
     /** Explicit release by the fan (or a new hold replacing it): seats go back on sale at once. */
@@ -196,22 +187,6 @@ public class HoldService {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private void releasePreviousHold(Connection c, String userId, UUID showtimeId) throws SQLException {
-        List<UUID> previous = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                update seat_hold set status = 'RELEASED'
-                where user_id = ? and showtime_id = ? and status = 'ACTIVE' returning id""")) {
-            ps.setString(1, userId);
-            ps.setObject(2, showtimeId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    previous.add(rs.getObject(1, UUID.class));
-                }
-            }
-        }
-        freeSeatsOfHolds(c, previous);
     }
 
     /** Seats still HELD by these holds (not yet part of an order) go back on sale. */
@@ -280,36 +255,5 @@ public class HoldService {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** What the database says about seats someone else has: until when they are taken (sold = forever). */
-    private static Map<String, Long> takenUntil(Connection c, List<String> seatIds) throws SQLException {
-        Map<String, Long> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                select id, status, held_until from seat where id = any(?)
-                  and (status = 'SOLD' or (status = 'HELD' and held_until > now()))""")) {
-            ps.setArray(1, c.createArrayOf("uuid", seatIds.stream().map(UUID::fromString).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), "SOLD".equals(rs.getString(2)) ? Long.MAX_VALUE
-                            : rs.getObject(3, OffsetDateTime.class).toInstant().toEpochMilli());
-                }
-            }
-        }
-        return out;
-    }
-
-    private static List<String> unknownSeats(Connection c, UUID showtimeId, List<String> candidates) throws SQLException {
-        List<String> known = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select id from seat where showtime_id = ? and id = any(?)")) {
-            ps.setObject(1, showtimeId);
-            ps.setArray(2, c.createArrayOf("uuid", candidates.stream().map(UUID::fromString).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    known.add(rs.getString(1));
-                }
-            }
-        }
-        return candidates.stream().filter(id -> !known.contains(id)).toList();
     }
 }

@@ -1,5 +1,9 @@
 package dev.ticketing.booking.hold;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ticketing.booking.admission.AdmissionVerifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -13,95 +17,141 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
- * The seat availability gate: a Redis sorted set per showtime ({@code seats:{showtimeId}:taken}, member = seat id,
- * score = epoch ms until which the seat is taken, +inf when sold). In the on-sale minute most hold attempts are for
- * seats someone already has; the gate refuses those without a PostgreSQL transaction.
+ * The seat availability gate: a Redis sorted set per showtime ({@code seats:{performanceId}:showtimeId:taken}, member
+ * = seat id, score = epoch ms until which the seat is taken, +inf when sold). In the on-sale minute most hold attempts
+ * are for seats someone already has; the gate refuses those without a PostgreSQL transaction.
  *
  * PostgreSQL stays the authority: the gate may only say "taken" for a seat the database says is taken (or was, until
  * a recorded deadline). Entries are written after commit, expire by their score, are corrected whenever the database
- * refuses a seat the gate let through, and a lost removal is healed by {@link #replace}. If Redis is unavailable the
- * gate opens and every attempt goes to the database.
+ * refuses a seat the gate let through, and a lost removal is healed by {@link #replace}.
+ *
+ * The keys carry the performance as their hash tag, like queue-svc's {@code room:{performanceId}:sessions}: the hold
+ * path's one check script reads the gate and the fan's admission session in one round trip, on one node even in a
+ * Redis Cluster.
  */
 @ApplicationScoped
 public class SeatGate {
 
+    /**
+     * KEYS: the taken set, the user's own held seats, the room's admission sessions. ARGV[1]: {now, user, sid, seats}.
+     * Reply: {taken: the requested seats someone else has right now, session: whether sid is the user's live one}.
+     * Re-holding your own seats is not "taken": it replaces your hold, which only the database can decide.
+     */
+    private static final LuaScript CHECK = new LuaScript("""
+            local a = cjson.decode(ARGV[1])
+            local taken = {}
+            for _, seat in ipairs(a.seats) do
+              local score = redis.call('ZSCORE', KEYS[1], seat)
+              if score and tonumber(score) > a.now and redis.call('SISMEMBER', KEYS[2], seat) == 0 then
+                taken[#taken + 1] = seat
+              end
+            end
+            local live = a.sid ~= '' and redis.call('HGET', KEYS[3], a.user) == a.sid
+            return cjson.encode({taken = taken, session = live})
+            """);
+
+    /**
+     * After a hold commits, in one call. KEYS: the taken set, the user's own held seats. ARGV[1]: {held, freed,
+     * expires}: the new hold's seats are taken until expires and are the user's current hold; the seats the previous
+     * hold gave back are free again.
+     */
+    private static final LuaScript APPLY_HOLD = new LuaScript("""
+            local a = cjson.decode(ARGV[1])
+            for _, seat in ipairs(a.freed) do
+              redis.call('ZREM', KEYS[1], seat)
+            end
+            redis.call('DEL', KEYS[2])
+            for _, seat in ipairs(a.held) do
+              redis.call('ZADD', KEYS[1], a.expires, seat)
+              redis.call('SADD', KEYS[2], seat)
+            end
+            if #a.held > 0 then
+              redis.call('PEXPIREAT', KEYS[2], a.expires)
+            end
+            return #a.held
+            """);
+
     private final RedisDataSource redis;
     private final SortedSetCommands<String, String> zset;
+    private final Showtimes showtimes;
     private final TransactionSynchronizationRegistry tx;
+    private final ObjectMapper json;
     private final Counter refusals;
     private final Counter unavailable;
 
-    public SeatGate(RedisDataSource redis, TransactionSynchronizationRegistry tx, MeterRegistry metrics) {
+    public SeatGate(RedisDataSource redis, Showtimes showtimes, TransactionSynchronizationRegistry tx,
+                    ObjectMapper json, MeterRegistry metrics) {
         this.redis = redis;
         this.zset = redis.sortedSet(String.class);
+        this.showtimes = showtimes;
         this.tx = tx;
+        this.json = json;
         this.refusals = metrics.counter("booking.seat_gate.refusals");
         this.unavailable = metrics.counter("booking.seat_gate.unavailable");
     }
 
-    static String key(String showtimeId) {
-        return "seats:{" + showtimeId + "}:taken";
+    static String key(String performanceId, String showtimeId) {
+        return "seats:{" + performanceId + "}:" + showtimeId + ":taken";
+    }
+
+    static String userKey(String performanceId, String showtimeId, String userId) {
+        return "seats:{" + performanceId + "}:" + showtimeId + ":user:" + userId;
+    }
+
+    /** What the gate and the room say about a hold attempt: seats someone else has, and whether the admission is live. */
+    public record Check(List<String> taken, boolean sessionLive) {
     }
 
     /**
-     * One round trip: the requested seats whose "taken until" lies in the future, minus the seats this user holds
-     * (re-holding your own seats replaces your hold, which only the database can decide).
+     * One round trip: the requested seats someone else has right now, and whether {@code claimedSid} is the user's live
+     * admission session. Redis down fails the attempt (503): the session cannot be known, and it is never guessed.
      */
-    private static final String TAKEN_BY_OTHERS = """
-            local now = tonumber(ARGV[1])
-            local out = {}
-            for i = 2, #ARGV do
-              local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
-              if score and tonumber(score) > now and redis.call('SISMEMBER', KEYS[2], ARGV[i]) == 0 then
-                out[#out + 1] = ARGV[i]
-              end
-            end
-            return out
-            """;
-
-    /** The requested seats the gate knows someone else has right now (empty when unsure or Redis is down). */
-    public List<String> taken(String showtimeId, String userId, List<String> seatIds) {
+    public Check check(Showtimes.Showtime showtime, String userId, String claimedSid, List<String> seatIds) {
+        String perf = showtime.performanceId();
+        String st = showtime.id().toString();
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("now", System.currentTimeMillis());
+        args.put("user", userId);
+        args.put("sid", claimedSid == null ? "" : claimedSid);
+        args.put("seats", seatIds);
+        JsonNode reply;
         try {
-            List<String> args = new ArrayList<>(seatIds.size() + 1);
-            args.add(Long.toString(System.currentTimeMillis()));
-            args.addAll(seatIds);
-            io.vertx.mutiny.redis.client.Response r = redis.execute("EVAL", Stream.concat(
-                    Stream.of(TAKEN_BY_OTHERS, "2", key(showtimeId), userKey(showtimeId, userId)), args.stream())
-                    .toArray(String[]::new));
-            List<String> taken = new ArrayList<>();
-            if (r != null) {
-                r.forEach(x -> taken.add(x.toString()));
-            }
-            if (!taken.isEmpty()) {
-                refusals.increment();
-            }
-            return taken;
+            reply = json.readTree(CHECK.call(redis, List.of(key(perf, st), userKey(perf, st, userId),
+                    AdmissionVerifier.sessionsKey(perf)), json.writeValueAsString(args)).toString());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("seat gate reply", e);
         } catch (RuntimeException e) {
             unavailable.increment();
-            Log.debugf("seat gate unavailable, asking the database: %s", e.getMessage());
-            return List.of();
+            throw e;
         }
+        List<String> taken = new ArrayList<>();
+        reply.path("taken").forEach(n -> taken.add(n.asText())); // cjson writes an empty list as {}: no elements
+        if (!taken.isEmpty()) {
+            refusals.increment();
+        }
+        return new Check(taken, reply.path("session").asBoolean(false));
     }
 
-    static String userKey(String showtimeId, String userId) {
-        return "seats:{" + showtimeId + "}:user:" + userId;
-    }
-
-    /** After commit: these seats are taken until the given times, and they are this user's current hold. */
-    public void markTakenAfterCommit(String showtimeId, String userId, Map<String, Long> untilMillisBySeat) {
+    /** After commit, one call: the new hold's seats are taken until {@code untilMillis}; the previous hold's are free. */
+    public void applyHoldAfterCommit(Showtimes.Showtime showtime, String userId, Collection<String> held,
+                                     long untilMillis, Collection<String> freed) {
+        String perf = showtime.performanceId();
+        String st = showtime.id().toString();
+        String args;
+        try {
+            args = json.writeValueAsString(Map.of("held", List.copyOf(held), "freed", List.copyOf(freed),
+                    "expires", untilMillis));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
         afterCommit(() -> {
-            markTaken(showtimeId, untilMillisBySeat);
             try {
-                String userKey = userKey(showtimeId, userId);
-                redis.key().del(userKey);
-                redis.set(String.class).sadd(userKey, untilMillisBySeat.keySet().toArray(String[]::new));
-                long until = untilMillisBySeat.values().stream().mapToLong(Long::longValue).max().orElse(0);
-                redis.key().pexpireat(userKey, until);
+                APPLY_HOLD.call(redis, List.of(key(perf, st), userKey(perf, st, userId)), args);
             } catch (RuntimeException e) {
                 Log.debugf("seat gate not updated (the database stays right): %s", e.getMessage());
             }
@@ -110,10 +160,19 @@ public class SeatGate {
 
     /** Marks seats taken until {@code untilMillis} (Long.MAX_VALUE = sold) once the current transaction commits. */
     public void markTakenAfterCommit(String showtimeId, Map<String, Long> untilMillisBySeat) {
-        afterCommit(() -> markTaken(showtimeId, untilMillisBySeat));
+        String perf = showtimes.performanceOf(showtimeId);
+        if (perf != null && !untilMillisBySeat.isEmpty()) {
+            Map<String, Long> copy = Map.copyOf(untilMillisBySeat);
+            afterCommit(() -> markTaken(perf, showtimeId, copy));
+        }
     }
 
-    public void markTaken(String showtimeId, Map<String, Long> untilMillisBySeat) {
+    /** Marks seats taken now: what the database just said about seats the gate did not know were taken. */
+    public void markTaken(Showtimes.Showtime showtime, Map<String, Long> untilMillisBySeat) {
+        markTaken(showtime.performanceId(), showtime.id().toString(), untilMillisBySeat);
+    }
+
+    private void markTaken(String performanceId, String showtimeId, Map<String, Long> untilMillisBySeat) {
         if (untilMillisBySeat.isEmpty()) {
             return;
         }
@@ -121,7 +180,7 @@ public class SeatGate {
             List<ScoredValue<String>> values = new ArrayList<>();
             untilMillisBySeat.forEach((seat, until) -> values.add(
                     new ScoredValue<>(seat, until == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : until.doubleValue())));
-            zset.zadd(key(showtimeId), values.toArray(ScoredValue[]::new));
+            zset.zadd(key(performanceId, showtimeId), values.toArray(ScoredValue[]::new));
         } catch (RuntimeException e) {
             Log.debugf("seat gate not updated (the database stays right): %s", e.getMessage());
         }
@@ -129,13 +188,14 @@ public class SeatGate {
 
     /** Seats back on sale once the current transaction commits. */
     public void releaseAfterCommit(String showtimeId, Collection<String> seatIds) {
-        if (seatIds.isEmpty()) {
+        String perf = seatIds.isEmpty() ? null : showtimes.performanceOf(showtimeId);
+        if (perf == null) {
             return;
         }
-        List<String> copy = List.copyOf(seatIds);
+        String[] copy = seatIds.toArray(String[]::new);
         afterCommit(() -> {
             try {
-                zset.zrem(key(showtimeId), copy.toArray(String[]::new));
+                zset.zrem(key(perf, showtimeId), copy);
             } catch (RuntimeException e) {
                 Log.debugf("seat gate not updated (the database stays right): %s", e.getMessage());
             }
@@ -144,9 +204,13 @@ public class SeatGate {
 
     /** Replaces a showtime's gate with what the database says (reconciliation). */
     public void replace(String showtimeId, Map<String, Long> untilMillisBySeat) {
+        String perf = showtimes.performanceOf(showtimeId);
+        if (perf == null) {
+            return;
+        }
         try {
-            redis.key().del(key(showtimeId));
-            markTaken(showtimeId, untilMillisBySeat);
+            redis.key().del(key(perf, showtimeId));
+            markTaken(perf, showtimeId, untilMillisBySeat);
         } catch (RuntimeException e) {
             Log.debugf("seat gate not rebuilt: %s", e.getMessage());
         }
