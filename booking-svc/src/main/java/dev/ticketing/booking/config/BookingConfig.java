@@ -54,9 +54,20 @@ public interface BookingConfig {
     }
 
     interface Outbox {
-        /** How often committed events are relayed to Kafka (read by the scheduler). */
-        @WithDefault("0.2s")
+        /**
+         * The relay's safety-net timer (read by the scheduler): it also runs right after every commit that wrote an
+         * event, so this only retries rows a failed send left behind and picks up other pods' rows.
+         */
+        @WithDefault("1s")
         String pollInterval();
+
+        /** Rows published per pass; their sends are in flight together, and one UPDATE marks them. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** How long a pass waits for the broker's acks before it leaves its rows for the next pass. */
+        @WithDefault("30s")
+        Duration sendTimeout();
     }
 
     interface Admission {

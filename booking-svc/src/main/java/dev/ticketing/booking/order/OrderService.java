@@ -145,21 +145,16 @@ public class OrderService {
         }
     }
 
+    /** The fan's latest 100 orders in one query (seats aggregated per order). */
     public List<OrderView> mine(String userId) {
-        try (Connection c = db.getConnection()) {
-            List<UUID> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select id from booking_order where user_id = ? order by created_at desc limit 100")) {
-                ps.setString(1, userId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getObject(1, UUID.class));
-                    }
-                }
-            }
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement(ORDER_COLUMNS + " where o.user_id = ? order by o.created_at desc limit 100")) {
+            ps.setString(1, userId);
             List<OrderView> out = new ArrayList<>();
-            for (UUID id : ids) {
-                load(c, id).ifPresent(out::add);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(view(rs));
+                }
             }
             return out;
         } catch (SQLException e) {
@@ -191,17 +186,23 @@ public class OrderService {
 
     // ---- payment results (called by PaymentEvents inside its transaction) ----
 
-    void approved(Connection c, UUID orderId, String paymentId, String providerReference) throws SQLException {
-        int n;
+    /** PENDING → CONFIRMED; returns the order's creation time when this call confirmed it (for the stage timers). */
+    Optional<OffsetDateTime> approved(Connection c, UUID orderId, String paymentId, String providerReference)
+            throws SQLException {
+        OffsetDateTime createdAt = null;
         try (PreparedStatement ps = c.prepareStatement("""
                 update booking_order set status = 'CONFIRMED', payment_id = ?, provider_reference = ?, updated_at = now()
-                where id = ? and status = 'PENDING'""")) {
+                where id = ? and status = 'PENDING' returning created_at""")) {
             ps.setString(1, paymentId);
             ps.setString(2, providerReference);
             ps.setObject(3, orderId);
-            n = ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    createdAt = rs.getObject(1, OffsetDateTime.class);
+                }
+            }
         }
-        if (n == 1) {
+        if (createdAt != null) {
             try (PreparedStatement ps = c.prepareStatement("""
                     update seat set status = 'SOLD', hold_id = null, held_until = null where order_id = ?
                     returning id, showtime_id""")) {
@@ -220,7 +221,7 @@ public class OrderService {
             }
             finished(c, orderId, "BookingCompleted");
             metrics.counter("booking.orders", "status", "CONFIRMED").increment();
-            return;
+            return Optional.of(createdAt);
         }
         // Money arrived for an order that already expired or failed: its seats may be gone, so give the money back.
         Optional<OrderView> o = load(c, orderId);
@@ -230,6 +231,7 @@ public class OrderService {
             outbox.append(Topics.ORDER_EVENTS, orderId.toString(), "OrderCancelled",
                     new Events.OrderCancelled(orderId.toString(), owner(c, orderId), "payment arrived after the order " + o.get().status().toLowerCase()));
         }
+        return Optional.empty();
     }
 
     void failed(Connection c, UUID orderId, String paymentId, String reason) throws SQLException {
@@ -374,22 +376,25 @@ public class OrderService {
         }
     }
 
+    private static final String ORDER_COLUMNS = """
+            select o.id, o.status, o.performance_id, o.showtime_id, o.amount, o.currency, o.failure_reason, o.expires_at,
+                   o.created_at, array(select seat_id::text from order_seat where order_id = o.id order by seat_id)
+            from booking_order o""";
+
     private static Optional<OrderView> load(Connection c, UUID orderId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                select o.status, o.performance_id, o.showtime_id, o.amount, o.currency, o.failure_reason, o.expires_at,
-                       o.created_at, array(select seat_id::text from order_seat where order_id = o.id order by seat_id)
-                from booking_order o where o.id = ?""")) {
+        try (PreparedStatement ps = c.prepareStatement(ORDER_COLUMNS + " where o.id = ?")) {
             ps.setObject(1, orderId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new OrderView(orderId.toString(), rs.getString(1), rs.getString(2), rs.getString(3),
-                        List.of((String[]) rs.getArray(9).getArray()), rs.getLong(4), rs.getString(5), rs.getString(6),
-                        rs.getObject(7, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC),
-                        rs.getObject(8, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC)));
+                return rs.next() ? Optional.of(view(rs)) : Optional.empty();
             }
         }
+    }
+
+    private static OrderView view(ResultSet rs) throws SQLException {
+        return new OrderView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                List.of((String[]) rs.getArray(10).getArray()), rs.getLong(5), rs.getString(6), rs.getString(7),
+                rs.getObject(8, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC),
+                rs.getObject(9, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC));
     }
 
     static int exec(Connection c, String sql, Object... args) throws SQLException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 import java.sql.Connection;
@@ -21,12 +22,18 @@ import java.util.UUID;
 public class Outbox {
     public static final int SCHEMA_VERSION = 1;
 
+    /** Fired inside the transaction; the relay observes it after a successful commit to publish right away. */
+    public record Appended() {
+    }
+
     private final AgroalDataSource db;
     private final ObjectMapper json;
+    private final Event<Appended> appended;
 
-    public Outbox(AgroalDataSource db, ObjectMapper json) {
+    public Outbox(AgroalDataSource db, ObjectMapper json, Event<Appended> appended) {
         this.db = db;
         this.json = json;
+        this.appended = appended;
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
@@ -47,6 +54,7 @@ public class Outbox {
             ps.setString(4, type);
             ps.setString(5, json.writeValueAsString(event));
             ps.executeUpdate();
+            appended.fire(new Appended());
             return id;
         } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write outbox event " + type, e);

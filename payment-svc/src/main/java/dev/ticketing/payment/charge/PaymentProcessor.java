@@ -1,6 +1,7 @@
 package dev.ticketing.payment.charge;
 
 import dev.ticketing.payment.config.PaymentConfig;
+import dev.ticketing.payment.outbox.Pipeline;
 import dev.ticketing.payment.provider.CancelRequest;
 import dev.ticketing.payment.provider.ConfirmRequest;
 import dev.ticketing.payment.provider.ProviderRejectedException;
@@ -41,9 +42,11 @@ public class PaymentProcessor {
     private final PaymentConfig.Processing config;
     private final MeterRegistry metrics;
     private final Timer confirmLatency;
+    private final Pipeline pipeline;
 
     public PaymentProcessor(PaymentStore store, TossPaymentsGateway provider, PaymentConfig config,
-                            MeterRegistry metrics) {
+                            MeterRegistry metrics, Pipeline pipeline) {
+        this.pipeline = pipeline;
         this.store = store;
         this.provider = provider;
         this.config = config.processing();
@@ -123,6 +126,9 @@ public class PaymentProcessor {
         Timer.Sample sample = Timer.start(metrics);
         try {
             TossPayment r = provider.confirm(captureKey(p.id), new ConfirmRequest(p.paymentToken, p.orderId, p.amount));
+            if (p.attempts == 1 && p.createdAt != null) {
+                pipeline.record(Pipeline.PROVIDER_ANSWERED, Duration.between(p.createdAt, Instant.now()));
+            }
             outcome = r.isDone() ? new Outcome.Approved(r.paymentKey()) : statusByOrder(p.orderId);
         } catch (ProviderRejectedException e) {
             outcome = ALREADY_PROCESSED.equals(e.code()) ? statusByOrder(p.orderId)

@@ -10,6 +10,7 @@ import dev.ticketing.payment.order.OrderEvents.OrderCancelled;
 import dev.ticketing.payment.order.OrderEvents.OrderPlaced;
 import dev.ticketing.payment.messaging.DeadLetters;
 import dev.ticketing.payment.messaging.WaitingForDependency;
+import dev.ticketing.payment.outbox.Pipeline;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
@@ -24,6 +25,8 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +49,12 @@ public class OrderEventsConsumer {
     private final PaymentWorkers workers;
     private final Duration lease;
     private final DeadLetters deadLetters;
+    private final Pipeline pipeline;
 
     public OrderEventsConsumer(ObjectMapper mapper, Validator validator, PaymentStore store, PaymentWorkers workers,
-                               PaymentConfig config, DeadLetters deadLetters) {
+                               PaymentConfig config, DeadLetters deadLetters, Pipeline pipeline) {
         this.deadLetters = deadLetters;
+        this.pipeline = pipeline;
         this.lease = config.processing().lease();
         this.mapper = mapper;
         this.validator = validator;
@@ -70,10 +75,11 @@ public class OrderEventsConsumer {
     @BeforeRetry(WaitingForDependency.class)
     public void onOrderEvents(ConsumerRecords<String, String> records) {
         List<Unprocessable> dead = new ArrayList<>();
+        List<OffsetDateTime> placedAt = new ArrayList<>();
         List<UUID> toStart = QuarkusTransaction.requiringNew().call(() -> {
             List<UUID> started = new ArrayList<>();
             for (ConsumerRecord<String, String> record : records) {
-                String why = onOrderEvent(record.value(), started);
+                String why = onOrderEvent(record.value(), started, placedAt);
                 if (why != null) {
                     dead.add(new Unprocessable(record, why));
                 }
@@ -81,6 +87,8 @@ public class OrderEventsConsumer {
             return started;
         });
         toStart.forEach(workers::submit);
+        Instant committed = Instant.now();
+        placedAt.forEach(t -> pipeline.record(Pipeline.PAYMENT_RECORDED, Duration.between(t.toInstant(), committed)));
         dead.forEach(d -> deadLetters.send(OrderEvents.TOPIC, d.record(), d.reason()));
     }
 
@@ -88,7 +96,7 @@ public class OrderEventsConsumer {
     }
 
     /** Applies one record inside the batch's transaction; returns why it can never be applied, or null. */
-    private String onOrderEvent(String payload, List<UUID> toStart) {
+    private String onOrderEvent(String payload, List<UUID> toStart, List<OffsetDateTime> placedAt) {
         JsonNode node;
         try {
             node = mapper.readTree(payload == null ? "" : payload);
@@ -104,7 +112,7 @@ public class OrderEventsConsumer {
         }
         String type = node.path("type").asText("");
         switch (type) {
-            case "OrderPlaced" -> placed(eventId, node, toStart);
+            case "OrderPlaced" -> placed(eventId, node, toStart, placedAt);
             case "OrderCancelled" -> {
                 return cancelled(eventId, node, toStart);
             }
@@ -116,7 +124,7 @@ public class OrderEventsConsumer {
         return null;
     }
 
-    private void placed(UUID eventId, JsonNode node, List<UUID> toStart) {
+    private void placed(UUID eventId, JsonNode node, List<UUID> toStart, List<OffsetDateTime> placedAt) {
         String orderId = node.path("orderId").isTextual() ? node.path("orderId").asText() : null;
         OrderPlaced order;
         try {
@@ -132,8 +140,12 @@ public class OrderEventsConsumer {
         }
         store.register(eventId, new PaymentStore.NewPayment(order.orderId(), order.userId(), order.amount(),
                         order.currency(), order.paymentToken()), lease)
-                .ifPresentOrElse(toStart::add,
-                        () -> Log.debugf("OrderPlaced %s for order %s is a duplicate", eventId, order.orderId()));
+                .ifPresentOrElse(id -> {
+                    toStart.add(id);
+                    if (order.occurredAt() != null) {
+                        placedAt.add(order.occurredAt());
+                    }
+                }, () -> Log.debugf("OrderPlaced %s for order %s is a duplicate", eventId, order.orderId()));
     }
 
     private String cancelled(UUID eventId, JsonNode node, List<UUID> toStart) {

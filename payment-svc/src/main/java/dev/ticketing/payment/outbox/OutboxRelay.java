@@ -2,7 +2,7 @@ package dev.ticketing.payment.outbox;
 
 import dev.ticketing.payment.config.PaymentConfig;
 import io.quarkus.logging.Log;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -11,10 +11,17 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import jakarta.persistence.EntityManager;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -33,7 +40,7 @@ public class OutboxRelay {
 
     private static final long LOCK_KEY = 0x7061796d656e74L; // "payment"
 
-    private final EntityManager em;
+    private final AgroalDataSource db;
     private final MutinyEmitter<String> emitter;
     // A plain thread of its own: the relay must not inherit the committing transaction's context.
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
@@ -42,12 +49,14 @@ public class OutboxRelay {
         return t;
     });
     private final PaymentConfig config;
+    private final Pipeline pipeline;
     private final AtomicBoolean requested = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
 
-    public OutboxRelay(EntityManager em, @Channel(PaymentEvents.TOPIC) MutinyEmitter<String> emitter,
-                       PaymentConfig config) {
-        this.em = em;
+    public OutboxRelay(AgroalDataSource db, @Channel(PaymentEvents.TOPIC) MutinyEmitter<String> emitter,
+                       PaymentConfig config, Pipeline pipeline) {
+        this.pipeline = pipeline;
+        this.db = db;
         this.emitter = emitter;
         this.config = config;
     }
@@ -97,31 +106,76 @@ public class OutboxRelay {
         }
     }
 
-    /** Publishes one batch; returns how many rows it published. */
+    /**
+     * Publishes one batch; returns how many rows it published (0 also when another replica holds the relay).
+     * <p>
+     * No JTA transaction around the sends: the producer's callbacks would carry the transaction's context to the
+     * Kafka threads, and Narayana refuses a commit with another thread inside it (the batch rolled back and was sent
+     * again). The pass runs on one plain connection instead, in autocommit, holding a session-level advisory lock
+     * until its rows are marked; a replica that dies loses its connection and with it the lock.
+     */
     int relayBatch() {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            boolean mine = (Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(:k)")
-                    .setParameter("k", LOCK_KEY).getSingleResult();
-            if (!mine) {
+        try (Connection c = db.getConnection()) {
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+            if (!advisory(c, "select pg_try_advisory_lock(?)")) {
                 return 0; // another replica is relaying right now
             }
-            @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("""
-                            select cast(id as text), topic, event_key, cast(payload as text) from outbox_event
-                            where published_at is null order by seq limit :n""")
-                    .setParameter("n", config.outbox().batchSize())
-                    .getResultList();
-            if (rows.isEmpty()) {
-                return 0;
+            try {
+                return publish(c);
+            } finally {
+                advisory(c, "select pg_advisory_unlock(?)");
             }
-            List<Uni<Void>> sends = rows.stream().map(r -> emitter.sendMessage(Message.of((String) r[3])
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                            .withTopic((String) r[1]).withKey((String) r[2]).build()))).toList();
-            Uni.join().all(sends).andFailFast().await().atMost(config.outbox().sendTimeout());
-            List<UUID> ids = rows.stream().map(r -> UUID.fromString((String) r[0])).toList();
-            em.createNativeQuery("update outbox_event set published_at = now() where id in (:ids)")
-                    .setParameter("ids", ids).executeUpdate();
-            return rows.size();
-        });
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean advisory(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, LOCK_KEY);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private record Row(UUID id, String topic, String key, String payload, String type, OffsetDateTime occurredAt) {
+    }
+
+    private int publish(Connection c) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select id, topic, event_key, payload::text, event_type, occurred_at from outbox_event
+                where published_at is null order by seq limit ?""")) {
+            ps.setInt(1, config.outbox().batchSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getObject(6, OffsetDateTime.class)));
+                }
+            }
+        }
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        // Sent in order from this one thread, acknowledged together.
+        List<Uni<Void>> sends = rows.stream().map(r -> emitter.sendMessage(Message.of(r.payload())
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withTopic(r.topic()).withKey(r.key()).build()))).toList();
+        Uni.join().all(sends).andFailFast().await().atMost(config.outbox().sendTimeout());
+        Instant acked = Instant.now();
+        try (PreparedStatement ps = c.prepareStatement("update outbox_event set published_at = now() where id = any(?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", rows.stream().map(Row::id).toArray()));
+            ps.executeUpdate();
+        }
+        for (Row r : rows) {
+            if ("PaymentApproved".equals(r.type()) && r.occurredAt() != null) {
+                pipeline.record(Pipeline.RESULT_PUBLISHED, Duration.between(r.occurredAt().toInstant(), acked));
+            }
+        }
+        return rows.size();
     }
 }
