@@ -43,6 +43,14 @@ public interface AuthConfig {
 
     Verify verify();
 
+    Provisioning provisioning();
+
+    /** provisioning/FanProvisioning: fans created in bulk by an admin ahead of an on-sale. */
+    interface Provisioning {
+        @WithDefault("true")
+        boolean enabled();
+    }
+
     interface Signing {
         /** PKCS#8 PEM file of the active RSA private key (a mounted secret in prod). */
         Optional<Path> privateKeyFile();

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,6 +45,34 @@ public class RefreshTokens {
         /** Already used once: the whole family is now revoked. */
         record ReuseDetected(UUID familyId) implements Rotation {
         }
+    }
+
+    /**
+     * Starts a new family for each account, in one statement (bulk provisioning); the tokens in the accounts' order.
+     * Joins the caller's transaction if there is one.
+     */
+    public List<String> issueAll(List<UUID> accountIds) {
+        if (accountIds.isEmpty()) {
+            return List.of();
+        }
+        List<String> tokens = new ArrayList<>(accountIds.size());
+        String[] hashes = new String[accountIds.size()];
+        for (int i = 0; i < accountIds.size(); i++) {
+            byte[] secret = new byte[32];
+            RANDOM.nextBytes(secret);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+            tokens.add(token);
+            hashes[i] = hash(token);
+        }
+        QuarkusTransaction.joiningExisting().run(() -> em.createNativeQuery("""
+                        insert into refresh_token (token_hash, account_id, family_id, expires_at)
+                        select h, a, gen_random_uuid(), clock_timestamp() + make_interval(secs => :ttl)
+                        from unnest(cast(:hashes as text[]), cast(:accounts as uuid[])) as t(h, a)""")
+                .setParameter("hashes", hashes)
+                .setParameter("accounts", accountIds.toArray(UUID[]::new))
+                .setParameter("ttl", config.refreshTokenTtl().toSeconds())
+                .executeUpdate());
+        return tokens;
     }
 
     /** Starts a new family (one per login). Joins the caller's transaction if there is one. */
