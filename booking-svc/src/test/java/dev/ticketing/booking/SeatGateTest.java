@@ -36,6 +36,9 @@ class SeatGateTest extends BookingTestBase {
     @Inject
     HoldService holds;
 
+    @Inject
+    dev.ticketing.booking.hold.SeatGate gate;
+
     double gateRefusals() {
         return metrics.counter("booking.seat_gate.refusals").count();
     }
@@ -58,6 +61,41 @@ class SeatGateTest extends BookingTestBase {
         holdId = hold(alice, show, show.seatIds().subList(0, 1)).then().statusCode(201).extract().path("holdId");
         as(tokenOf(alice)).delete("/api/showtimes/" + show.showtimeId() + "/holds/" + holdId).then().statusCode(204);
         hold(fan(), show, show.seatIds().subList(0, 1)).then().statusCode(201);
+    }
+
+    /**
+     * A transaction's gate writes (a batch of payment results settles many orders) land together after its commit —
+     * one ZADD and one ZREM per showtime, a seat's last change winning — and not at all when it rolls back.
+     */
+    @Test
+    void gateWritesOfATransactionLandTogetherAfterCommitAndNeverAfterARollback() {
+        Show one = newShow(1, 4);
+        Show two = newShow(1, 2);
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            gate.markTakenAfterCommit(one.showtimeId(), java.util.Map.of(one.seatIds().get(0), Long.MAX_VALUE));
+            gate.markTakenAfterCommit(one.showtimeId(), java.util.Map.of(one.seatIds().get(1), Long.MAX_VALUE,
+                    one.seatIds().get(2), Long.MAX_VALUE));
+            gate.releaseAfterCommit(one.showtimeId(), List.of(one.seatIds().get(2))); // its last change: back on sale
+            gate.markTakenAfterCommit(two.showtimeId(), java.util.Map.of(two.seatIds().get(0), Long.MAX_VALUE));
+            assertEquals(0, redis.sortedSet(String.class).zcard(gateKey(one)), "nothing before the commit");
+        });
+        var zset = redis.sortedSet(String.class);
+        assertEquals(java.util.OptionalDouble.of(Double.POSITIVE_INFINITY), zset.zscore(gateKey(one), one.seatIds().get(0)));
+        assertEquals(java.util.OptionalDouble.of(Double.POSITIVE_INFINITY), zset.zscore(gateKey(one), one.seatIds().get(1)));
+        assertEquals(java.util.OptionalDouble.empty(), zset.zscore(gateKey(one), one.seatIds().get(2)));
+        assertEquals(java.util.OptionalDouble.of(Double.POSITIVE_INFINITY), zset.zscore(gateKey(two), two.seatIds().get(0)));
+
+        try {
+            io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+                gate.markTakenAfterCommit(one.showtimeId(), java.util.Map.of(one.seatIds().get(3), Long.MAX_VALUE));
+                throw new IllegalStateException("rolled back");
+            });
+        } catch (IllegalStateException expected) {
+            // the transaction rolled back
+        }
+        assertEquals(java.util.OptionalDouble.empty(), zset.zscore(gateKey(one), one.seatIds().get(3)));
+        // the seats were never held in the database: let the reconciliation of other tests see a clean gate
+        redis.key().del(gateKey(one), gateKey(two));
     }
 
     /** The gate's scripts go by SHA (EVALSHA); a server that lost them (restart, SCRIPT FLUSH) is sent them again. */

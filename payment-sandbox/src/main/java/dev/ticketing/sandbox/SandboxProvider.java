@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -36,7 +35,9 @@ final class SandboxProvider {
     private final Map<String, AtomicInteger> confirmRequests = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> cancelRequests = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> statusRequests = new ConcurrentHashMap<>();
-    private final List<LedgerEntry> ledger = new CopyOnWriteArrayList<>();
+    // Appended once per capture or refund, read rarely: a copy-on-write list copied the whole ledger on every append
+    // (quadratic; a 30,000-payment on-sale ran the sandbox out of heap).
+    private final List<LedgerEntry> ledger = new ArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
     private volatile Duration slowDelay;
@@ -189,8 +190,7 @@ final class SandboxProvider {
                 c.put("canceledAt", now());
                 c.put("cancelStatus", "DONE");
                 p.cancels.add(c);
-                ledger.add(new LedgerEntry(sequence.incrementAndGet(), LedgerEntry.Kind.REFUND, orderId, paymentKey,
-                        p.balanceAmount, now()));
+                appendLedger(LedgerEntry.Kind.REFUND, orderId, paymentKey, p.balanceAmount);
                 p.balanceAmount = 0;
                 p.status = "CANCELED";
                 p.lastTransactionKey = tx;
@@ -243,8 +243,17 @@ final class SandboxProvider {
         return lateSuccesses.get();
     }
 
+    /** Sequence numbers follow the ledger's order. */
+    private void appendLedger(LedgerEntry.Kind kind, String orderId, String paymentKey, long amount) {
+        synchronized (ledger) {
+            ledger.add(new LedgerEntry(sequence.incrementAndGet(), kind, orderId, paymentKey, amount, now()));
+        }
+    }
+
     List<LedgerEntry> ledger() {
-        return List.copyOf(ledger);
+        synchronized (ledger) {
+            return List.copyOf(ledger);
+        }
     }
 
     int confirmRequests(String orderId) {
@@ -269,8 +278,7 @@ final class SandboxProvider {
             p.balanceAmount = p.totalAmount;
             p.lastTransactionKey = tx;
         }
-        ledger.add(new LedgerEntry(sequence.incrementAndGet(), LedgerEntry.Kind.CAPTURE, p.orderId, p.paymentKey,
-                p.totalAmount, now()));
+        appendLedger(LedgerEntry.Kind.CAPTURE, p.orderId, p.paymentKey, p.totalAmount);
     }
 
     /** An injected fault answers 500 before anything is processed, like a failing load balancer in front. */

@@ -158,12 +158,15 @@ public class SeatGate {
         });
     }
 
-    /** Marks seats taken until {@code untilMillis} (Long.MAX_VALUE = sold) once the current transaction commits. */
+    /**
+     * Marks seats taken until {@code untilMillis} (Long.MAX_VALUE = sold) once the current transaction commits. The
+     * gate writes of one transaction are coalesced: one ZADD and one ZREM per showtime after the commit, however many
+     * orders the transaction settled (a batch of payment results would otherwise pay one Redis round trip each).
+     */
     public void markTakenAfterCommit(String showtimeId, Map<String, Long> untilMillisBySeat) {
         String perf = showtimes.performanceOf(showtimeId);
         if (perf != null && !untilMillisBySeat.isEmpty()) {
-            Map<String, Long> copy = Map.copyOf(untilMillisBySeat);
-            afterCommit(() -> markTaken(perf, showtimeId, copy));
+            pending().put(perf, showtimeId, untilMillisBySeat);
         }
     }
 
@@ -186,20 +189,59 @@ public class SeatGate {
         }
     }
 
-    /** Seats back on sale once the current transaction commits. */
+    /** Seats back on sale once the current transaction commits (coalesced like {@link #markTakenAfterCommit}). */
     public void releaseAfterCommit(String showtimeId, Collection<String> seatIds) {
         String perf = seatIds.isEmpty() ? null : showtimes.performanceOf(showtimeId);
         if (perf == null) {
             return;
         }
-        String[] copy = seatIds.toArray(String[]::new);
-        afterCommit(() -> {
-            try {
-                zset.zrem(key(perf, showtimeId), copy);
-            } catch (RuntimeException e) {
-                Log.debugf("seat gate not updated (the database stays right): %s", e.getMessage());
-            }
-        });
+        Map<String, Long> freed = new LinkedHashMap<>();
+        seatIds.forEach(seat -> freed.put(seat, null));
+        pending().put(perf, showtimeId, freed);
+    }
+
+    /** The gate writes of the current transaction, by showtime; a seat's last change wins (null = back on sale). */
+    private final class PendingWrites {
+        private final Map<List<String>, Map<String, Long>> byShowtime = new LinkedHashMap<>();
+
+        void put(String performanceId, String showtimeId, Map<String, Long> changes) {
+            byShowtime.computeIfAbsent(List.of(performanceId, showtimeId), k -> new LinkedHashMap<>()).putAll(changes);
+        }
+
+        void flush() {
+            byShowtime.forEach((k, changes) -> {
+                Map<String, Long> taken = new LinkedHashMap<>();
+                List<String> freed = new ArrayList<>();
+                changes.forEach((seat, until) -> {
+                    if (until == null) {
+                        freed.add(seat);
+                    } else {
+                        taken.put(seat, until);
+                    }
+                });
+                if (!freed.isEmpty()) {
+                    try {
+                        zset.zrem(key(k.get(0), k.get(1)), freed.toArray(String[]::new));
+                    } catch (RuntimeException e) {
+                        Log.debugf("seat gate not updated (the database stays right): %s", e.getMessage());
+                    }
+                }
+                markTaken(k.get(0), k.get(1), taken);
+            });
+        }
+    }
+
+    private static final Object PENDING_WRITES = new Object();
+
+    private PendingWrites pending() {
+        PendingWrites p = (PendingWrites) tx.getResource(PENDING_WRITES);
+        if (p == null) {
+            PendingWrites created = new PendingWrites();
+            tx.putResource(PENDING_WRITES, created);
+            afterCommit(created::flush);
+            p = created;
+        }
+        return p;
     }
 
     /** Replaces a showtime's gate with what the database says (reconciliation). */

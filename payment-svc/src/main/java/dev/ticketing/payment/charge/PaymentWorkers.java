@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 
 /**
  * Runs payment steps off the Kafka consumer thread, so a slow provider never stalls order intake, and sweeps for
@@ -24,11 +25,13 @@ public class PaymentWorkers {
     private final PaymentConfig config;
     // Own threads, no propagated context: each step runs its own short transactions.
     private final ExecutorService pool;
+    private final Semaphore inFlight;
 
     public PaymentWorkers(PaymentProcessor processor, PaymentStore store, PaymentConfig config) {
         this.processor = processor;
         this.store = store;
         this.config = config;
+        this.inFlight = new Semaphore(config.processing().maxInFlight());
         this.pool = Executors.newFixedThreadPool(config.processing().workers(), r -> {
             Thread t = new Thread(r, "payment-worker");
             t.setDaemon(true);
@@ -36,10 +39,32 @@ public class PaymentWorkers {
         });
     }
 
+    /** Hands a payment to the workers, waiting for room when maxInFlight are in flight (backpressure to intake). */
     public void submit(UUID paymentId) {
+        inFlight.acquireUninterruptibly();
+        execute(paymentId);
+    }
+
+    /** Hands a payment to the workers only if there is room now; false otherwise (the sweep comes back later). */
+    public boolean trySubmit(UUID paymentId) {
+        if (!inFlight.tryAcquire()) {
+            return false;
+        }
+        execute(paymentId);
+        return true;
+    }
+
+    private void execute(UUID paymentId) {
         try {
-            pool.execute(() -> processor.process(paymentId));
+            pool.execute(() -> {
+                try {
+                    processor.process(paymentId);
+                } finally {
+                    inFlight.release();
+                }
+            });
         } catch (RejectedExecutionException shuttingDown) {
+            inFlight.release();
             Log.debugf("payment %s left to the recovery sweep", paymentId);
         }
     }
@@ -49,7 +74,9 @@ public class PaymentWorkers {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void recoverDuePayments() {
         for (UUID id : store.due(config.processing().recoveryBatchSize())) {
-            submit(id);
+            if (!trySubmit(id)) {
+                return; // the workers are busy: the rest stays due for the next sweep
+            }
         }
     }
 

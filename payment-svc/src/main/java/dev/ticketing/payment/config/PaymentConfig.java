@@ -50,6 +50,14 @@ public interface PaymentConfig {
         int workers();
 
         /**
+         * Payments handed to the workers and not finished yet, at most. Intake waits for room (the backlog stays in
+         * Kafka, where it is visible as lag) instead of queueing without bound in memory, where a payment could wait
+         * past its lease and be claimed a second time by the recovery sweep.
+         */
+        @WithDefault("256")
+        int maxInFlight();
+
+        /**
          * How long a confirm that got no answer may still be captured by the provider. Until then a payment the
          * provider has no record of stays PROCESSING (asked again) instead of FAILED.
          */
