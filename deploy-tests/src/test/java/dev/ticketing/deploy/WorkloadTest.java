@@ -260,17 +260,21 @@ class WorkloadTest {
             JsonNode nat = container(Chart.nativeImages().get("Deployment", Chart.svcName(svc)));
             assertEquals("ticketing/" + svc + ":0.1.0", jvm.path("image").asText());
             assertEquals("ticketing/" + svc + ":0.1.0-native", nat.path("image").asText());
-            if (svc.equals("queue-svc")) {
-                // An explicit heap (services.queue-svc.maxHeap), the same the local stack gives it.
-                assertTrue(String.valueOf(env(jvm, "JAVA_OPTS_APPEND")).contains("-Xmx256m"), svc);
-                assertTrue(String.valueOf(env(jvm, "JAVA_OPTS_APPEND")).contains("-Dquarkus.http.host=0.0.0.0"), svc);
-                assertEquals(null, env(jvm, "JAVA_MAX_MEM_RATIO"), svc);
-            } else {
-                assertNotNull(env(jvm, "JAVA_MAX_MEM_RATIO"), svc);
-            }
+            // An explicit heap for every service, the same the local stack gives it (docs/footprint.md).
+            String heap = Map.of("auth-svc", "160m", "search-svc", "96m", "queue-svc", "256m", "booking-svc", "160m",
+                    "payment-svc", "160m").get(svc);
+            String opts = String.valueOf(env(jvm, "JAVA_OPTS_APPEND"));
+            assertTrue(opts.contains("-Xmx" + heap), svc + ": " + opts);
+            assertTrue(opts.contains("-Xms32m") && opts.contains("-XX:+UseSerialGC"), svc + ": " + opts);
+            assertTrue(opts.contains("-XX:SharedArchiveFile=/deployments/app-cds.jsa"), svc + ": " + opts);
+            assertTrue(opts.contains("-Dquarkus.http.host=0.0.0.0"), svc);
+            assertEquals("2", env(jvm, "MALLOC_ARENA_MAX").path("value").asText(), svc);
+            assertEquals(null, env(jvm, "JAVA_MAX_MEM_RATIO"), svc);
             assertEquals(null, env(nat, "JAVA_MAX_MEM_RATIO"), svc);
             assertEquals(null, env(nat, "JAVA_OPTS_APPEND"), svc);
-            assertEquals("512Mi", jvm.path("resources").path("limits").path("memory").asText());
+            // the limits follow the measured footprint: above idle, with room for the heap and a burst
+            assertEquals(Map.of("auth-svc", "448Mi", "search-svc", "320Mi", "queue-svc", "512Mi", "booking-svc", "384Mi",
+                    "payment-svc", "416Mi").get(svc), jvm.path("resources").path("limits").path("memory").asText(), svc);
             assertEquals("192Mi", nat.path("resources").path("limits").path("memory").asText());
         }
     }
