@@ -17,6 +17,7 @@ STACK_BASE_URL="$BASE" exec devstack/with-stack.sh "$LT/target/stack.log" bash -
     if [ -n "$open" ]; then echo "[loadtest] listening beyond loopback: $open"; exit 1; fi
     echo "[loadtest] the stack listens on loopback only"
   fi
-  ./mvnw -B -q -f loadtest/pom.xml test-compile gatling:test exec:java@check \
-    -DbaseUrl="$0" -Dusers=50 -DwindowSeconds=5 -Dseats=40 -Dcapacity=10 &&
+  # Fans provisioned ahead of the sale (the bulk admin path; tokens in loadtest/target/fans/), then the on-sale.
+  ./mvnw -B -q -f loadtest/pom.xml test-compile exec:java@provision gatling:test exec:java@check \
+    -DbaseUrl="$0" -Dusers=50 -DwindowSeconds=5 -Dseats=40 -Dcapacity=10 -DrepoRoot="$PWD" &&
   echo "[loadtest] smoke run passed its checks"' "$BASE"

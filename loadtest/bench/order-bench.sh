@@ -105,7 +105,9 @@ for svc in booking-svc payment-svc; do
   [ -f "$svc/target/quarkus-app/quarkus-run.jar" ] || die "$svc is not packaged"
 done
 SANDBOX_CP=payment-sandbox/target/runtime.classpath
-if [ ! -f payment-sandbox/target/classes/dev/ticketing/sandbox/PaymentSandbox.class ] || [ ! -s "$SANDBOX_CP" ]; then
+SANDBOX_CLASS=payment-sandbox/target/classes/dev/ticketing/sandbox/PaymentSandbox.class
+if [ ! -f "$SANDBOX_CLASS" ] || [ ! -s "$SANDBOX_CP" ] ||
+   [ -n "$(find payment-sandbox/src/main -newer "$SANDBOX_CLASS" -print -quit)" ]; then
   ./mvnw -B -ntp -o -q -pl payment-sandbox package -DskipTests >&2
   ./mvnw -B -ntp -q -f payment-sandbox/pom.xml org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
     -Dmdep.includeScope=runtime \
@@ -190,7 +192,7 @@ KAFKA_PID=$(echo "$out" | sed -n 's/.*KAFKA_PID=\([0-9]*\).*/\1/p')
 
 say "starting the payment sandbox on :$SANDBOX_PORT"
 SANDBOX_SECRET_KEY=$SECRET SANDBOX_PORT=$SANDBOX_PORT \
-  java -Xmx64m -cp "payment-sandbox/target/classes:$(cat "$SANDBOX_CP")" dev.ticketing.sandbox.PaymentSandbox \
+  java -Xmx256m -XX:+UseSerialGC -cp "payment-sandbox/target/classes:$(cat "$SANDBOX_CP")" dev.ticketing.sandbox.PaymentSandbox \
   >"$WORK/payment-sandbox.log" 2>&1 &
 SPID=$!
 

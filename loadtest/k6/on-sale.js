@@ -1,13 +1,18 @@
 // The on-sale scenario for k6 users (same steps as the Gatling simulation; k6 is not installed on the development
 // machine, so this script is not run by the build — see loadtest/README.md).
-//   k6 run -e BASE_URL=http://127.0.0.1:8080 -e USERS=2000 -e WINDOW_SECONDS=30 -e SEATS=200 -e CAPACITY=50 loadtest/k6/on-sale.js
-// setup() creates the performance as the admin, opens the room and signs up / logs in every fan before the sale;
-// the fans then arrive within the window (shared-iterations over a ramping arrival rate), enter the waiting room,
+//   loadtest/provision-fans.sh -Dusers=2000                 # fans and their tokens, ahead of the sale (fan file)
+//   k6 run -e BASE_URL=http://127.0.0.1:8080 -e USERS=2000 -e WINDOW_SECONDS=30 -e SEATS=200 -e CAPACITY=50 \
+//          -e FANS_FILE=loadtest/target/fans/fan.tsv loadtest/k6/on-sale.js
+// Fans are provisioned before the sale (the fan file: email, userId, accessToken, refreshToken, expiresAt; run
+// provision-fans.sh again right before the window and every token has 15 fresh minutes); a fan whose access token
+// is about to expire renews it with POST /api/auth/refresh, as the web UI does. setup() creates the performance as
+// the admin and opens the room; the fans then arrive within the window (shared-iterations over a ramping arrival rate), enter the waiting room,
 // hold the WebSocket until ADMITTED, hold random available seats (another pick on 409), order, and poll to a final state.
 import http from 'k6/http';
 import ws from 'k6/ws';
 import { check, sleep, fail } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
+import { SharedArray } from 'k6/data';
 
 const BASE = (__ENV.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const WS_BASE = BASE.replace(/^http/, 'ws');
@@ -20,6 +25,10 @@ const DECLINE_SHARE = parseFloat(__ENV.DECLINE_SHARE || '0.1');
 const MAX_QUEUE_WAIT = parseInt(__ENV.MAX_QUEUE_WAIT_SECONDS || '900');
 const FAN_PREFIX = __ENV.FAN_PREFIX || 'fan';
 const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/json' };
+// One line per fan: email, userId, accessToken, refreshToken, accessExpiresAtMillis (tab-separated).
+const FANS = new SharedArray('fans', () => open(__ENV.FANS_FILE || fail('set FANS_FILE (loadtest/provision-fans.sh writes it)'))
+  .split('\n').filter((l) => l.trim() !== '').map((l) => l.split('\t'))
+  .map(([email, userId, accessToken, refreshToken, expiresAt]) => ({ email, accessToken, refreshToken, expiresAt: Number(expiresAt) })));
 
 const queueWait = new Trend('queue_wait', true);
 const orderToConfirmed = new Trend('order_to_confirmed', true);
@@ -43,6 +52,18 @@ function auth(token, extra) {
 function track(res) {
   if (res.status >= 500 || res.status === 0) fiveXx.add(1);
   return res;
+}
+
+// This VU's fan session; renewed a minute before the access token expires (the WebSocket needs it only at its handshake).
+let session = null;
+function token() {
+  if (session === null) session = Object.assign({}, FANS[(__VU - 1) % FANS.length]);
+  if (session.expiresAt - Date.now() < 60000) {
+    const r = track(http.post(`${BASE}/api/auth/refresh`, JSON.stringify({ refreshToken: session.refreshToken }), { headers: JSON_HEADERS, tags: { name: 'refresh' } }));
+    if (r.status !== 200) fail(`refresh ${session.email}: ${r.status}`);
+    session = { email: session.email, accessToken: r.json('accessToken'), refreshToken: r.json('refreshToken'), expiresAt: Date.now() + r.json('expiresIn') * 1000 };
+  }
+  return session.accessToken;
 }
 
 function login(email, password) {
@@ -71,15 +92,9 @@ export function setup() {
     if (i > 180) throw new Error(`queue config: ${c.status} ${c.body}`);
     sleep(0.5);
   }
-  const tokens = [];
-  for (let n = 1; n <= USERS; n++) {
-    const email = `${FAN_PREFIX}-${String(n).padStart(6, '0')}@loadtest.ticketing.local`;
-    const password = `loadtest-k6-${n}-pw`;
-    const s = http.post(`${BASE}/api/auth/signup`, JSON.stringify({ email, password, name: email.split('@')[0] }), { headers: JSON_HEADERS });
-    if (s.status === 201 || s.status === 409) tokens.push(login(email, password));
-  }
-  console.log(`on sale: performance ${perfId}, showtime ${showtimeId}, ${tokens.length} fans (run the checker with these ids)`);
-  return { perfId, showtimeId, tokens };
+  if (FANS.length < USERS) fail(`the fan file has ${FANS.length} fans, USERS=${USERS}: run loadtest/provision-fans.sh -Dusers=${USERS}`);
+  console.log(`on sale: performance ${perfId}, showtime ${showtimeId}, ${FANS.length} provisioned fans (run the checker with these ids)`);
+  return { perfId, showtimeId };
 }
 
 function availableSeats(showtimeId) {
@@ -89,16 +104,15 @@ function availableSeats(showtimeId) {
 
 export default function (data) {
   sleep(Math.random() * WINDOW); // arrival within the window
-  const token = data.tokens[(__VU - 1) % data.tokens.length];
   const { perfId, showtimeId } = data;
   const enteredAt = Date.now();
-  const e = track(http.post(`${BASE}/api/queues/${perfId}/entries`, null, Object.assign(auth(token), { tags: { name: 'enter' } })));
+  const e = track(http.post(`${BASE}/api/queues/${perfId}/entries`, null, Object.assign(auth(token()), { tags: { name: 'enter' } })));
   if (!check(e, { 'entered': (r) => r.status === 200 || r.status === 201 })) return;
   let admissionToken = e.json('admissionToken');
   if (e.json('status') !== 'ADMITTED') {
     const url = `${WS_BASE}/api/queues/${perfId}/ws?ticket=${encodeURIComponent(e.json('ticket') || '')}`;
     // The token rides in the subprotocol carrier (never in the URL); the server selects 'bearer-token-carrier'.
-    const protocols = `bearer-token-carrier, ${encodeURIComponent('quarkus-http-upgrade#Authorization#Bearer ' + token)}`;
+    const protocols = `bearer-token-carrier, ${encodeURIComponent('quarkus-http-upgrade#Authorization#Bearer ' + token())}`;
     ws.connect(url, { headers: { 'Sec-WebSocket-Protocol': protocols } }, (socket) => {
       socket.on('message', (msg) => {
         const m = JSON.parse(msg);
@@ -116,26 +130,26 @@ export default function (data) {
     available.sort(() => Math.random() - 0.5);
     const pick = available.splice(0, 1 + Math.floor(Math.random() * SEATS_PER_FAN));
     const h = track(http.post(`${BASE}/api/showtimes/${showtimeId}/holds`, JSON.stringify({ seatIds: pick }),
-      Object.assign(auth(token, adm), { tags: { name: 'hold' }, responseCallback: http.expectedStatuses(201, 409) })));
+      Object.assign(auth(token(), adm), { tags: { name: 'hold' }, responseCallback: http.expectedStatuses(201, 409) })));
     if (h.status === 201) holdId = h.json('holdId');
     else if (h.status === 409) { holdConflicts.add(1); available = availableSeats(showtimeId); }
   }
   if (!holdId) { // sold out: leave the room so the next fan gets the slot
-    http.del(`${BASE}/api/queues/${perfId}/entries/me`, null, Object.assign(auth(token), { responseCallback: http.expectedStatuses(204, 404) }));
+    http.del(`${BASE}/api/queues/${perfId}/entries/me`, null, Object.assign(auth(token()), { responseCallback: http.expectedStatuses(204, 404) }));
     return;
   }
   const paymentToken = Math.random() < DECLINE_SHARE ? 'tok_decline' : 'tok_approve';
   const orderedAt = Date.now();
-  const o = track(http.post(`${BASE}/api/orders`, JSON.stringify({ holdId, paymentToken }), Object.assign(auth(token, adm), { tags: { name: 'order' } })));
+  const o = track(http.post(`${BASE}/api/orders`, JSON.stringify({ holdId, paymentToken }), Object.assign(auth(token(), adm), { tags: { name: 'order' } })));
   if (!check(o, { 'order accepted': (r) => r.status === 202 })) return;
   const orderId = o.json('orderId');
   let status = 'PENDING';
   while (status === 'PENDING' && Date.now() - orderedAt < 120000) {
     sleep(0.5);
-    const g = track(http.get(`${BASE}/api/orders/${orderId}`, Object.assign(auth(token), { tags: { name: 'order status' } })));
+    const g = track(http.get(`${BASE}/api/orders/${orderId}`, Object.assign(auth(token()), { tags: { name: 'order status' } })));
     if (g.status === 200) status = g.json('status');
   }
   check(status, { 'order final': (s) => s !== 'PENDING' });
   if (status === 'CONFIRMED') orderToConfirmed.add(Date.now() - orderedAt);
-  else http.del(`${BASE}/api/queues/${perfId}/entries/me`, null, Object.assign(auth(token), { responseCallback: http.expectedStatuses(204, 404) }));
+  else http.del(`${BASE}/api/queues/${perfId}/entries/me`, null, Object.assign(auth(token()), { responseCallback: http.expectedStatuses(204, 404) }));
 }

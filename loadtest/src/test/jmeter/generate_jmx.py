@@ -113,15 +113,21 @@ while (true) {
 int onSale = new JsonSlurper().parseText(call("GET", "/api/showtimes/" + showtimeId + "/seats", null, null).body()).seats.size()
 
 int users = props.get("users") as int
-def pool = Executors.newFixedThreadPool(4)
-def futures = (1..users).collect { int n ->
+// Fans are provisioned before the sale (loadtest/provision-fans.sh writes the fan file: email, userId, accessToken,
+// refreshToken, accessExpiresAtMillis); every token that would not last the run is refreshed here (no hashing).
+def fansFile = new File(props.get("fansFile") as String)
+if (!fansFile.exists()) throw new RuntimeException("no fan file " + fansFile + ": run loadtest/provision-fans.sh -Dusers=" + users + " first")
+def fans = fansFile.readLines().findAll { it.trim() }.collect { it.split("\t") }.take(users)
+if (fans.size() < users) throw new RuntimeException("the fan file has " + fans.size() + " fans for users=" + users + ": run loadtest/provision-fans.sh -Dusers=" + users)
+long needUntil = System.currentTimeMillis() + 14 * 60 * 1000L
+def pool = Executors.newFixedThreadPool(8)
+def futures = fans.collect { f ->
     pool.submit({
-        String email = String.format("%s-%06d@loadtest.ticketing.local", props.get("fanPrefix"), n)
-        String password = "loadtest-" + email.hashCode() + "-pw"
+        if ((f[4] as long) > needUntil) return f[2]
         for (int attempt = 0; attempt < 4; attempt++) {
             try {
-                def s = call("POST", "/api/auth/signup", null, [email: email, password: password, name: email.substring(0, email.indexOf("@"))])
-                if (s.statusCode() == 201 || s.statusCode() == 409) return login(email, password)
+                def r = call("POST", "/api/auth/refresh", null, [refreshToken: f[3]])
+                if (r.statusCode() == 200) return new JsonSlurper().parseText(r.body()).accessToken
             } catch (Exception e) { }
             Thread.sleep(500L * (attempt + 1))
         }
@@ -130,7 +136,7 @@ def futures = (1..users).collect { int n ->
 }
 def tokens = futures.collect { it.get() }.findAll { it != null }
 pool.shutdown()
-if (tokens.isEmpty()) throw new RuntimeException("no fan could sign up / log in")
+if (tokens.isEmpty()) throw new RuntimeException("no provisioned fan has a usable token")
 props.put("fanTokens", tokens)
 props.put("perfId", perfId)
 props.put("showtimeId", showtimeId)

@@ -22,7 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Plain HTTP client for the steps that happen before the on-sale (admin setup, fans signing up and logging in) and
+ * Plain HTTP client for the steps that happen before the on-sale (admin setup, fans provisioned and logged in) and
  * for the checker. Everything goes through the public API at {@code baseUrl} (DESIGN.md), like any API consumer.
  */
 public final class Api {
@@ -33,7 +33,8 @@ public final class Api {
     public record Created(String performanceId, String showtimeId, int seatsOnSale) {
     }
 
-    public record Fan(String email, String token) {
+    /** A fan's session: the access token, the refresh token that renews it and the access token's expiry (epoch ms). */
+    public record Fan(String email, String token, String refreshToken, long expiresAt) {
     }
 
     public Api(String baseUrl) {
@@ -56,15 +57,38 @@ public final class Api {
     }
 
     public String login(String email, String password) throws IOException, InterruptedException {
+        return session(email, password).token();
+    }
+
+    /** POST /api/auth/login: the fan's tokens. */
+    public Fan session(String email, String password) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode().put("email", email).put("password", password);
         HttpResponse<String> r = send("POST", "/api/auth/login", null, body);
         if (r.statusCode() != 200) {
             throw new IOException("login " + email + ": HTTP " + r.statusCode() + " " + r.body());
         }
-        return JSON.readTree(r.body()).path("accessToken").asText();
+        return fan(email, JSON.readTree(r.body()));
     }
 
-    /** Sign up (409 = already there from an earlier run: fine) and log in; a few retries for 429/5xx. */
+    /** POST /api/auth/refresh: a new access token and the rotated refresh token (no password hashing server-side). */
+    public Fan refresh(Fan fan) throws IOException, InterruptedException {
+        HttpResponse<String> r = send("POST", "/api/auth/refresh", null,
+                JSON.createObjectNode().put("refreshToken", fan.refreshToken()));
+        if (r.statusCode() != 200) {
+            throw new IOException("refresh " + fan.email() + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return fan(fan.email(), JSON.readTree(r.body()));
+    }
+
+    private static Fan fan(String email, JsonNode tokens) {
+        return new Fan(email, tokens.path("accessToken").asText(), tokens.path("refreshToken").asText(),
+                System.currentTimeMillis() + tokens.path("expiresIn").asLong(900) * 1000);
+    }
+
+    /**
+     * Sign up (409 = already there from an earlier run: fine) and log in; a few retries for 429/5xx. The fault suite
+     * and the fuzz use the real sign-up path on purpose; an on-sale run takes provisioned fans ({@link ProvisionFans}).
+     */
     public Fan signUpAndLogIn(String email, String password) throws Exception {
         Exception last = null;
         for (int attempt = 0; attempt < 4; attempt++) {
@@ -75,7 +99,7 @@ public final class Api {
                 if (r.statusCode() != 201 && r.statusCode() != 409) {
                     throw new IOException("signup " + email + ": HTTP " + r.statusCode() + " " + r.body());
                 }
-                return new Fan(email, login(email, password));
+                return session(email, password);
             } catch (IOException e) {
                 last = e;
                 Thread.sleep(500L * (attempt + 1));
@@ -84,6 +108,7 @@ public final class Api {
         throw last;
     }
 
+    /** {@code users} fans signed up through the public sign-up (password "loadtest-<email hash>-pw"), in order. */
     public List<Fan> fans(String prefix, int users, int parallelism) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism));
         AtomicInteger done = new AtomicInteger();

@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The on-sale: {@code users} fans (signed up and logged in before the sale, in {@link #before()}) arrive within
+ * The on-sale: {@code users} fans (provisioned before the sale by {@link ProvisionFans}: loadtest/provision-fans.sh,
+ * or made up in {@link #before()}) arrive within
  * {@code windowSeconds}, enter the waiting room, hold the WebSocket until ADMITTED, read the seat map, hold random
  * available seats (another pick on 409), order with tok_approve (a {@code declineShare} with tok_decline) and poll the
  * order to a final state. Besides Gatling's own report it writes {@code runFile} (ids, outcomes, samples) for
@@ -74,6 +75,8 @@ public class OnSaleSimulation extends Simulation {
             Map<String, Object> m = new HashMap<>();
             m.put("email", f.email());
             m.put("token", f.token());
+            m.put("refreshToken", f.refreshToken());
+            m.put("tokenExpiresAt", f.expiresAt());
             m.put("perfId", SALE.performanceId());
             m.put("showtimeId", SALE.showtimeId());
             return m;
@@ -142,6 +145,22 @@ public class OnSaleSimulation extends Simulation {
                     bodyString().saveAs("seatMap")))
             .exec(s -> availableSeats(sample(s, "seats")));
 
+    /**
+     * Access tokens live 15 minutes; a fan who waits longer renews hers with the refresh token before the next call
+     * (a minute of margin), as the web UI does. The WebSocket needs the token only at its handshake.
+     */
+    ChainBuilder freshToken = doIf(s -> s.getLong("tokenExpiresAt") - System.currentTimeMillis() < 60_000).then(
+            exec(http("refresh token").post("/api/auth/refresh")
+                    .body(StringBody("{\"refreshToken\":\"#{refreshToken}\"}"))
+                    .check(status().saveAs("st"), responseTimeInMillis().saveAs("rt"), status().is(200),
+                            jsonPath("$.accessToken").saveAs("token"), jsonPath("$.refreshToken").saveAs("refreshToken"),
+                            jsonPath("$.expiresIn").ofLong().saveAs("expiresIn")))
+                    .exec(s -> {
+                        outcome("tokensRefreshed");
+                        return sample(s, "refresh").set("tokenExpiresAt",
+                                System.currentTimeMillis() + (s.contains("expiresIn") ? s.getLong("expiresIn") : 900) * 1000);
+                    }));
+
     ChainBuilder leaveRoom = exec(http("leave room").delete("/api/queues/#{perfId}/entries/me")
             .header("Authorization", "Bearer #{token}")
             .check(status().saveAs("st"), responseTimeInMillis().saveAs("rt"), status().in(204, 404)))
@@ -150,6 +169,7 @@ public class OnSaleSimulation extends Simulation {
     ScenarioBuilder fan = scenario("on-sale fan")
             .feed(FEEDER)
             .exec(s -> s.set("enteredAt", System.currentTimeMillis()))
+            .exec(freshToken)
             .exec(http("enter").post("/api/queues/#{perfId}/entries").header("Authorization", "Bearer #{token}")
                     .check(status().saveAs("st"), responseTimeInMillis().saveAs("rt"), status().in(200, 201),
                             jsonPath("$.status").saveAs("queueStatus"),
@@ -178,6 +198,7 @@ public class OnSaleSimulation extends Simulation {
                 return s;
             })
             .exitHereIfFailed()
+            .exec(freshToken)
             .exec(readSeats)
             .exec(s -> s.set("holdAttempts", 0).set("holdStatus", 0))
             .asLongAs(s -> s.getInt("holdStatus") != 201 && s.getInt("holdAttempts") < 5
@@ -203,6 +224,7 @@ public class OnSaleSimulation extends Simulation {
                     }).exec(leaveRoom).exitHere())
             .exec(s -> s.set("paymentToken",
                     ThreadLocalRandom.current().nextDouble() < P.declineShare() ? "tok_decline" : "tok_approve"))
+            .exec(freshToken)
             .exec(s -> s.set("orderedAt", System.currentTimeMillis()))
             .exec(http("order").post("/api/orders")
                     .header("Authorization", "Bearer #{token}")
@@ -216,6 +238,7 @@ public class OnSaleSimulation extends Simulation {
             .asLongAs(s -> "PENDING".equals(s.getString("orderStatus"))
                     && System.currentTimeMillis() - s.getLong("orderedAt") < 120_000).on(
                     pause(Duration.ofMillis(500))
+                            .exec(freshToken)
                             .exec(http("order status").get("/api/orders/#{orderId}")
                                     .header("Authorization", "Bearer #{token}")
                                     .check(status().saveAs("st"), responseTimeInMillis().saveAs("rt"),
@@ -250,10 +273,9 @@ public class OnSaleSimulation extends Simulation {
             String admin = api.login(P.adminEmail(), P.adminPassword());
             SALE = api.createOnSale(admin, P.seats(), P.capacity(), P.sessionTtlSeconds());
             System.out.println("[loadtest] on sale: " + SALE);
-            FANS.addAll(api.fans(P.fanPrefix(), P.users(), P.signupParallelism()));
-            if (FANS.isEmpty()) {
-                throw new IllegalStateException("no fan could sign up / log in");
-            }
+            // Fans are provisioned ahead (loadtest/provision-fans.sh); whatever is missing is made up here, and every
+            // token that would expire during the arrival window is refreshed first.
+            FANS.addAll(ProvisionFans.provision(P, ProvisionFans.fansFile(P), P.windowSeconds() + 120));
             saleStartedAt = System.currentTimeMillis();
         } catch (Exception e) {
             throw new IllegalStateException("load test setup failed: " + e.getMessage(), e);
