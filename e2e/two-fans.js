@@ -62,9 +62,11 @@ async function setUp() {
     title: `E2E 콘서트 ${RUN}`, description: 'Browser end-to-end test / 브라우저 종단 간 테스트', venue: 'Test Hall', category: 'Concert',
     showtimes: [{ startsAt, sections: [{ name: 'A', rows: 1, seatsPerRow: 6, price: 50000 }] }],
   } });
-  // The waiting room exists once queue-svc has consumed the PerformanceUpserted event.
-  await eventually('waiting room config', async () =>
-    (await api('PUT', `/api/queues/${perf.id}/config`, { token: admin, body: { capacity: 1, sessionTtlSeconds: 300 } })).status === 200);
+  // The waiting room opens once queue-svc has consumed the PerformanceUpserted event (settings may be stored before).
+  await eventually('waiting room open', async () => {
+    const r = await api('PUT', `/api/queues/${perf.id}/config`, { token: admin, body: { capacity: 1, sessionTtlSeconds: 300 } });
+    return r.status === 200 && r.data && r.data.live === true;
+  });
   log('performance', perf.id, 'showtime', perf.showtimes[0].id, 'capacity 1');
   return { admin, performanceId: perf.id, showtimeId: perf.showtimes[0].id };
 }

@@ -88,7 +88,7 @@ export function setup() {
   const showtimeId = r.json('showtimes.0.id');
   for (let i = 0; ; i++) { // the room exists once queue-svc consumed PerformanceUpserted
     const c = http.put(`${BASE}/api/queues/${perfId}/config`, JSON.stringify({ capacity: CAPACITY, sessionTtlSeconds: 120 }), auth(admin));
-    if (c.status === 200) break;
+    if (c.status === 200 && c.json('live') === true) break; // settings may be stored before the room is open
     if (i > 180) throw new Error(`queue config: ${c.status} ${c.body}`);
     sleep(0.5);
   }

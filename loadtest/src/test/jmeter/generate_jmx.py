@@ -106,7 +106,7 @@ long deadline = System.currentTimeMillis() + 90000
 while (true) {
     def c = call("PUT", "/api/queues/" + perfId + "/config", admin,
             [capacity: props.get("capacity") as int, sessionTtlSeconds: props.get("sessionTtlSeconds") as int])
-    if (c.statusCode() == 200) break
+    if (c.statusCode() == 200 && new JsonSlurper().parseText(c.body()).live == true) break
     if (System.currentTimeMillis() > deadline) throw new RuntimeException("queue config: HTTP " + c.statusCode() + " " + c.body())
     Thread.sleep(500)
 }

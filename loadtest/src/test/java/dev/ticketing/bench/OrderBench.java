@@ -2,36 +2,17 @@ package dev.ticketing.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.jwk.RsaJwkGenerator;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
 
 import java.io.BufferedWriter;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,11 +71,11 @@ public final class OrderBench {
 
     static void serve(Path dir, String issuer, String audience) throws Exception {
         Files.createDirectories(dir);
-        RsaJsonWebKey auth = key("order-bench-auth");
-        RsaJsonWebKey queue = key("order-bench-queue");
-        int port = serveJwks(Map.of("/auth-jwks.json", jwks(auth), "/queue-jwks.json", jwks(queue)));
-        write(dir.resolve("jwks.port"), Integer.toString(port));
-        write(dir.resolve("admin.token"), access(auth, issuer, audience, UUID.randomUUID().toString(), List.of("admin")));
+        RsaJsonWebKey auth = BenchTokens.key("order-bench-auth");
+        RsaJsonWebKey queue = BenchTokens.key("order-bench-queue");
+        int port = BenchTokens.serve(Map.of("/auth-jwks.json", BenchTokens.jwks(auth), "/queue-jwks.json", BenchTokens.jwks(queue)));
+        BenchTokens.write(dir.resolve("jwks.port"), Integer.toString(port));
+        BenchTokens.write(dir.resolve("admin.token"), BenchTokens.access(auth, issuer, audience, UUID.randomUUID().toString(), List.of("admin"), 7200));
         Set<String> done = new HashSet<>();
         while (true) {
             try (var files = Files.list(dir)) {
@@ -116,8 +97,8 @@ public final class OrderBench {
         List<String[]> fans = IntStream.range(0, count).parallel().mapToObj(i -> {
             String user = UUID.randomUUID().toString();
             String sid = UUID.randomUUID().toString();
-            return new String[]{user, sid, access(auth, issuer, audience, user, List.of("user")),
-                    admission(queue, user, performanceId, sid)};
+            return new String[]{user, sid, BenchTokens.access(auth, issuer, audience, user, List.of("user"), 7200),
+                    BenchTokens.admission(queue, user, performanceId, sid, 7200)};
         }).toList();
         try (BufferedWriter f = Files.newBufferedWriter(dir.resolve(name + ".fans"));
              BufferedWriter s = Files.newBufferedWriter(dir.resolve(name + ".sessions.redis"))) {
@@ -126,86 +107,8 @@ public final class OrderBench {
                 s.write("HSET room:{" + performanceId + "}:sessions " + fan[0] + " " + fan[1] + "\n");
             }
         }
-        write(dir.resolve(name + ".done"), String.format("signed %d access + %d admission tokens in %.1f s",
+        BenchTokens.write(dir.resolve(name + ".done"), String.format("signed %d access + %d admission tokens in %.1f s",
                 count, count, (System.nanoTime() - t0) / 1e9));
-    }
-
-    private static RsaJsonWebKey key(String prefix) throws Exception {
-        RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
-        key.setKeyId(prefix + "-" + UUID.randomUUID().toString().substring(0, 8));
-        key.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
-        key.setUse("sig");
-        return key;
-    }
-
-    private static byte[] jwks(RsaJsonWebKey key) {
-        return new JsonWebKeySet(key).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Shaped like auth-svc's access token (docs/architecture.md, Tokens); exp = now + 2 h. */
-    private static String access(RsaJsonWebKey key, String issuer, String audience, String user, List<String> groups) {
-        JwtClaims claims = new JwtClaims();
-        claims.setIssuer(issuer);
-        claims.setAudience(audience);
-        claims.setSubject(user);
-        claims.setClaim("upn", user + "@bench.ticketing.local");
-        claims.setStringListClaim("groups", groups);
-        return sign(key, claims);
-    }
-
-    /** Shaped like queue-svc's admission token: aud = the performance, sid = the admission session. */
-    private static String admission(RsaJsonWebKey key, String user, String performanceId, String sid) {
-        JwtClaims claims = new JwtClaims();
-        claims.setIssuer("ticketing-queue");
-        claims.setAudience(performanceId);
-        claims.setSubject(user);
-        claims.setClaim("sid", sid);
-        return sign(key, claims);
-    }
-
-    private static String sign(RsaJsonWebKey key, JwtClaims claims) {
-        try {
-            claims.setIssuedAtToNow();
-            NumericDate exp = NumericDate.now();
-            exp.addSeconds(7200);
-            claims.setExpirationTime(exp);
-            claims.setGeneratedJwtId();
-            JsonWebSignature jws = new JsonWebSignature();
-            jws.setPayload(claims.toJson());
-            jws.setKey(key.getPrivateKey());
-            jws.setKeyIdHeaderValue(key.getKeyId());
-            jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-            jws.setHeader("typ", "JWT");
-            return jws.getCompactSerialization();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int serveJwks(Map<String, byte[]> files) throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                byte[] body = files.get(exchange.getRequestURI().getPath());
-                if (body == null) {
-                    exchange.sendResponseHeaders(404, -1);
-                    return;
-                }
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-        });
-        server.start();
-        return server.getAddress().getPort();
-    }
-
-    private static void write(Path file, String content) throws Exception {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content + "\n");
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     // ---- the HTTP side -------------------------------------------------------------------------------------------

@@ -168,12 +168,13 @@ public final class Api {
         JsonNode created = JSON.readTree(r.body());
         String performanceId = created.path("id").asText();
         String showtimeId = created.path("showtimes").path(0).path("id").asText();
-        // the room exists once queue-svc has consumed PerformanceUpserted (Kafka): retry the config until it does
+        // the room opens once queue-svc has consumed PerformanceUpserted (Kafka): retry the config until it is live
         ObjectNode config = JSON.createObjectNode().put("capacity", capacity).put("sessionTtlSeconds", sessionTtlSeconds);
         long deadline = System.currentTimeMillis() + 90_000;
         while (true) {
             HttpResponse<String> c = send("PUT", "/api/queues/" + performanceId + "/config", adminToken, config);
-            if (c.statusCode() == 200) {
+            // settings may be stored before queue-svc has the performance: the sale opens once the room is live
+            if (c.statusCode() == 200 && JSON.readTree(c.body()).path("live").asBoolean(false)) {
                 break;
             }
             if (System.currentTimeMillis() > deadline) {

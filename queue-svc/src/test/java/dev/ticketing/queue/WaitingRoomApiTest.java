@@ -194,9 +194,23 @@ class WaitingRoomApiTest {
         given().auth().oauth2(adminToken()).contentType("application/json").body(body)
                 .put("/api/queues/{p}/config", room).then()
                 .statusCode(200).body("capacity", equalTo(50)).body("sessionTtlSeconds", equalTo(300))
-                .body("admitPerSecond", equalTo(5));
+                .body("admitPerSecond", equalTo(5))
+                // settings may be stored before queue-svc has the performance: the room is not open yet
+                .body("live", equalTo(false));
         given().auth().oauth2(adminToken()).get("/api/queues/{p}/config", room).then()
                 .statusCode(200).body("capacity", equalTo(50));
+    }
+
+    /** A client opening a sale right after publishing waits for {@code live}: before it, entries are 404. */
+    @Test
+    void theConfigSaysWhenTheRoomIsOpen() {
+        String open = openRoom(rooms, 1, 600, 100);
+        given().auth().oauth2(adminToken()).get("/api/queues/{p}/config", open).then()
+                .statusCode(200).body("live", equalTo(true));
+        String notYet = newPerformanceId();
+        given().auth().oauth2(adminToken()).get("/api/queues/{p}/config", notYet).then()
+                .statusCode(200).body("live", equalTo(false));
+        given().auth().oauth2(token(newUser())).post("/api/queues/{p}/entries", notYet).then().statusCode(404);
     }
 
     @Test

@@ -1,5 +1,9 @@
 package dev.ticketing.queue.room;
 
-/** Effective settings of one room (admin-configured values over the service defaults). */
-public record RoomSettings(String performanceId, int capacity, int sessionTtlSeconds, int admitPerSecond) {
+/**
+ * Effective settings of one room (admin-configured values over the service defaults), and whether the room is open
+ * ({@code live}: queue-svc has applied the performance's PerformanceUpserted, so fans can enter). Settings may be
+ * stored before that; a client that opens a sale right after publishing waits for {@code live}.
+ */
+public record RoomSettings(String performanceId, int capacity, int sessionTtlSeconds, int admitPerSecond, boolean live) {
 }

@@ -84,7 +84,7 @@ public class Rooms {
         return new RoomSettings(performanceId,
                 intOr(h.get("capacity"), defaults.capacity()),
                 intOr(h.get("sessionTtlSeconds"), defaults.sessionTtlSeconds()),
-                intOr(h.get("admitPerSecond"), defaults.admitPerSecond()));
+                intOr(h.get("admitPerSecond"), defaults.admitPerSecond()), exists(performanceId));
     }
 
     /**

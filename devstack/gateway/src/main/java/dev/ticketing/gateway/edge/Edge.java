@@ -60,8 +60,12 @@ public class Edge {
         this.httpClient = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(256).setKeepAlive(true)
                 .setKeepAliveTimeout((int) Math.max(1, config.upstreamKeepAlive().toSeconds())));
         this.retryClient = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64).setKeepAlive(false));
-        // Waiting-room sockets stay open for minutes: no idle timeout on the upstream side.
-        this.webSocketClient = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(1024).setIdleTimeout(0));
+        // Waiting-room sockets stay open for minutes: no idle timeout on the upstream side, and no cap below the
+        // room's size. An upgraded connection stays taken from the pool for the socket's whole life, so the pool is
+        // the cap on waiting fans: with 1,024, fan 1,025's handshake waited for a slot until it timed out (10,000-fan
+        // run, docs/benchmarks.md).
+        this.webSocketClient = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(200_000).setIdleTimeout(0)
+                .setMaxWebSockets(200_000));
         Log.infof("routing table %s: %d routes; web UI from %s", routesFile.toAbsolutePath(), table.routes().size(), webRoot);
     }
 
