@@ -18,6 +18,9 @@ STACK_BASE_URL="$BASE" exec devstack/with-stack.sh "$LT/target/stack.log" bash -
     echo "[loadtest] the stack listens on loopback only"
   fi
   # Fans provisioned ahead of the sale (the bulk admin path; tokens in loadtest/target/fans/), then the on-sale.
+  # Fans of their own per run: the PostgreSQL of the machine outlives a clone, and fans that an earlier run created
+  # with another password (kept in the fan file of that clone) cannot be provisioned again.
+  prefix="smoke-$(date +%s)"
   ./mvnw -B -q -f loadtest/pom.xml test-compile exec:java@provision gatling:test exec:java@check \
-    -DbaseUrl="$0" -Dusers=50 -DwindowSeconds=5 -Dseats=40 -Dcapacity=10 -DrepoRoot="$PWD" &&
+    -DbaseUrl="$0" -Dusers=50 -DwindowSeconds=5 -Dseats=40 -Dcapacity=10 -DrepoRoot="$PWD" -DfanPrefix="$prefix" &&
   echo "[loadtest] smoke run passed its checks"' "$BASE"
