@@ -148,17 +148,26 @@ public final class ProvisionFans {
         if (emails.isEmpty()) {
             return;
         }
+        AtomicInteger wrongPassword = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (String email : emails) {
                 futures.add(pool.submit(() -> {
                     for (int attempt = 1; ; attempt++) {
+                        if (wrongPassword.get() >= 3) {
+                            failed.incrementAndGet(); // more wrong passwords would only trip the per-address login brake
+                            return null;
+                        }
                         try {
                             step.run(email);
                             return null;
                         } catch (Exception e) {
-                            if (attempt == 4) {
+                            boolean refused = String.valueOf(e.getMessage()).contains("HTTP 401");
+                            if (refused) {
+                                wrongPassword.incrementAndGet(); // not transient: never retried
+                            }
+                            if (refused || attempt == 4) {
                                 if (failed.incrementAndGet() <= 3) {
                                     System.out.println("[provision] " + email + ": " + e.getMessage()
                                             + " (an account from another run with its own password? use another -DfanPrefix)");
