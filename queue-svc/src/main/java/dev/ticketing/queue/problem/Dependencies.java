@@ -20,7 +20,8 @@ final class Dependencies {
             String message = t.getMessage() == null ? "" : t.getMessage();
             if (t instanceof ConnectException || t instanceof ClosedChannelException || t instanceof SocketException
                     || t instanceof TimeoutException || t.getClass().getSimpleName().equals("ConnectTimeoutException")
-                    || message.startsWith("LOADING") || message.contains("Connection is closed")) {
+                    || message.startsWith("LOADING") || message.contains("Connection is closed")
+                    || message.contains("CONNECTION_CLOSED")) { // the Redis client's word for a connection that died mid-command
                 return true;
             }
         }

@@ -88,9 +88,13 @@ public class ProblemMappers {
         return respond(Problem.of(status, title, detail));
     }
 
-    /** Redis down, restarting or loading is 503 + Retry-After (clients come again); anything else is a 500. */
+    /**
+     * Redis down, restarting or loading is 503 + Retry-After (clients come again); anything else is a 500. Mapped for
+     * every Throwable: the Redis client fails a command whose connection died with a bare Throwable (Vert.x'
+     * NoStackTraceThrowable, "CONNECTION_CLOSED"), which an Exception mapper let through as a bare 500.
+     */
     @ServerExceptionMapper
-    public Response unexpected(Exception e) {
+    public Response unexpected(Throwable e) {
         if (Dependencies.unavailable(e)) {
             Log.warnf("dependency unavailable: %s", e.toString());
             return Response.fromResponse(respond(Problem.of(503, "Service Unavailable",

@@ -28,6 +28,12 @@ class ProblemMappersTest {
 
         Exception loading = new CompletionException(new RuntimeException("LOADING Redis is loading the dataset in memory"));
         assertEquals(503, mappers.unexpected(loading).getStatus());
+
+        // Redis killed while a command was in flight (a clean-clone fault run): the client fails it this way
+        assertEquals(503, mappers.unexpected(new CompletionException(new RuntimeException("CONNECTION_CLOSED"))).getStatus());
+        // …and with a bare Throwable, as Vert.x' NoStackTraceThrowable is: it must reach this mapper too
+        assertEquals(503, mappers.unexpected(new Throwable("Connection is closed")).getStatus());
+        assertEquals(503, mappers.unexpected(new Throwable("CONNECTION_CLOSED")).getStatus());
     }
 
     @Test
