@@ -22,7 +22,7 @@
 #     captures from the sandbox ledger against confirmed orders, and CPU per order of each process.
 #
 # Knobs (defaults): RATE=500 SECONDS=60 MAX_IN_FLIGHT=512 RACE_FANS=5000 RACE_SEATS=1000 RACE_CONCURRENCY=50
-#   WARMUP_SECONDS=60 (journeys at RATE/5 before anything is measured: the JIT needs them) IDLE_SECONDS=10 FINAL_WAIT=300 KAFKA_PORT=19092 BOOKING_PORT=18084 PAYMENT_PORT=18085 SANDBOX_PORT=18086 BOOKING_HEAP= PAYMENT_HEAP=
+#   WARMUP_SECONDS=60 (journeys at RATE/5 before anything is measured: the JIT needs them) IDLE_SECONDS=10 FINAL_WAIT=300 KAFKA_PORT=19092 BOOKING_PORT=18084 PAYMENT_PORT=18085 SANDBOX_PORT=18086 BOOKING_HEAP=160m PAYMENT_HEAP=160m
 #   BOOKING_JAVA_OPTS= PAYMENT_JAVA_OPTS= (e.g. a JFR recording) BUILD=auto|always|never KEEP_WORK=0
 #   TICKETING_PG_HOST/PORT/USER (127.0.0.1:5432 postgres) TICKETING_REDIS_HOST/PORT (127.0.0.1:6379)
 # Needs: JDK 17, psql (postgresql-client), redis-cli (redis-tools), curl, python3.
@@ -56,8 +56,8 @@ KAFKA_PORT=${KAFKA_PORT:-19092}
 BOOKING_PORT=${BOOKING_PORT:-18084}
 PAYMENT_PORT=${PAYMENT_PORT:-18085}
 SANDBOX_PORT=${SANDBOX_PORT:-18086}
-BOOKING_HEAP=${BOOKING_HEAP:-}
-PAYMENT_HEAP=${PAYMENT_HEAP:-}
+BOOKING_HEAP=${BOOKING_HEAP:-160m}   # what ./ticketing gives them (docs/footprint.md)
+PAYMENT_HEAP=${PAYMENT_HEAP:-160m}
 BUILD=${BUILD:-auto}
 KEEP_WORK=${KEEP_WORK:-0}
 PG_HOST=${TICKETING_PG_HOST:-127.0.0.1}
@@ -207,14 +207,14 @@ say "starting booking-svc (prod jar${BOOKING_HEAP:+, -Xmx$BOOKING_HEAP}) on :$BO
 (
   common_env
   export TICKETING_BOOKING_PORT="$BOOKING_PORT" TICKETING_PG_DB_BOOKING="$BDB" TICKETING_QUEUE_JWKS_URL="$JWKS/queue-jwks.json"
-  exec java ${BOOKING_HEAP:+-Xmx$BOOKING_HEAP} ${BOOKING_JAVA_OPTS:-} -jar booking-svc/target/quarkus-app/quarkus-run.jar
+  exec java -Xms32m ${BOOKING_HEAP:+-Xmx$BOOKING_HEAP} -XX:+UseSerialGC ${BOOKING_JAVA_OPTS:-} -jar booking-svc/target/quarkus-app/quarkus-run.jar
 ) >"$WORK/booking-svc.log" 2>&1 &
 BPID=$!
 (
   common_env
   export TICKETING_PAYMENT_PORT="$PAYMENT_PORT" TICKETING_PG_DB_PAYMENT="$PDB" \
     TICKETING_PAYMENT_PROVIDER_URL="http://127.0.0.1:$SANDBOX_PORT" TICKETING_PAYMENT_PROVIDER_SECRET_KEY=$SECRET
-  exec java ${PAYMENT_HEAP:+-Xmx$PAYMENT_HEAP} ${PAYMENT_JAVA_OPTS:-} -jar payment-svc/target/quarkus-app/quarkus-run.jar
+  exec java -Xms32m ${PAYMENT_HEAP:+-Xmx$PAYMENT_HEAP} -XX:+UseSerialGC ${PAYMENT_JAVA_OPTS:-} -jar payment-svc/target/quarkus-app/quarkus-run.jar
 ) >"$WORK/payment-svc.log" 2>&1 &
 PPID_=$!
 wait_ready booking-svc "$BASE/q/health/ready" "$BPID"
