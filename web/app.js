@@ -109,6 +109,7 @@ function explain(err, context) {
   if (err.status === 0) return t('err.network');
   if (err.status >= 500) return t('err.unavailable');
   if (err.status === 429) return t('err.rate');
+  if (err.status === 409 && p.limit !== undefined) return t('limit.over', { limit: p.limit, held: p.held ?? 0 }) + (p.detail ? ' — ' + p.detail : '');
   if (err.status === 409 && p.title === 'Seats Taken') return t('seats.taken');
   if (err.status === 409 && p.title === 'Hold Expired') return t('hold.expired');
   if (err.status === 409 && context === 'signup') return t('err.emailTaken');
@@ -126,6 +127,13 @@ async function loadMe() {
   store.setItem('me', JSON.stringify(data));
   applyLabels();
   return data;
+}
+// 2026-12-06T19:30:00+09:00: the instant in the browser's own offset at that date (ISO-8601 with an offset).
+function isoWithOffset(d) {
+  const off = -d.getTimezoneOffset();
+  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+    + (off >= 0 ? '+' : '-') + pad(off / 60) + ':' + pad(off % 60);
 }
 function admissionToken(performanceId) { return store.getItem('adm:' + performanceId); }
 function jwtExpiry(token) {
@@ -296,88 +304,223 @@ async function performancePage(id) {
 }
 
 // ---------- waiting room ----------
-// One socket per tab. Reconnects after a network blip present the ticket, which keeps the place (DESIGN.md);
-// entering again (a page refresh) puts the user at the back, and the page says so.
+// One socket per tab. The server keeps a fan's place for RECONNECT_GRACE_MS after their last socket closed, for a
+// socket that comes back presenting the entry's ticket (docs/architecture.md "Waiting-room ticket"); entering again
+// (a page refresh, a new entry) puts the fan at the back. So on a drop the socket reconnects with the ticket, with
+// full-jitter exponential backoff (phones on a flaky network must not all come back in the same instant), for as
+// long as the grace period lasts; only then does it make a fresh entry, and the page says why.
+const RECONNECT_GRACE_MS = 30000;   // queue-svc's queue.reconnect-grace
+const BACKOFF_BASE_MS = 500, BACKOFF_CAP_MS = 5000;
+// The server pushes a frame at least once a second: a socket silent for this long is dead even if it looks open
+// (a phone that changed networks keeps a half-open connection until TCP gives up, minutes later).
+const SILENT_SOCKET_MS = 8000;
+const backoff = (attempt) => Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
 const queueSocket = {
-  performanceId: null, ws: null, stopped: true, failures: 0, listener: null, last: null,
+  performanceId: null, ws: null, stopped: true, attempt: 0, listener: null, last: null,
+  lostAt: null, retryTimer: null, lastFrameAt: 0, watchdog: null,
   open(performanceId, listener) {
     this.listener = listener;
-    if (this.performanceId === performanceId && this.ws && this.ws.readyState <= 1) return;
+    if (this.performanceId === performanceId && !this.stopped) return;
     this.close();
     this.performanceId = performanceId;
     this.stopped = false;
-    this.failures = 0;
+    this.attempt = 0;
+    this.lostAt = null;
     this.connect();
+    this.watchdog = setInterval(() => {
+      if (this.ws && this.ws.readyState === WebSocket.OPEN && Date.now() - this.lastFrameAt > SILENT_SOCKET_MS) this.dropped(this.ws);
+    }, 2000);
   },
+  emit(ev) { if (this.listener) this.listener(ev); },
+  mark() { return JSON.parse(store.getItem('q:' + this.performanceId) || '{}'); },
   connect() {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     const id = this.performanceId;
-    const mark = JSON.parse(store.getItem('q:' + id) || '{}');
+    const presented = this.mark().ticket || null;
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/queues/${encodeURIComponent(id)}/ws`
-      + (mark.ticket ? `?ticket=${encodeURIComponent(mark.ticket)}` : '');
+      + (presented ? `?ticket=${encodeURIComponent(presented)}` : '');
     // Browsers cannot set Authorization on a WebSocket, and a token in the URL would land in access logs: the token
     // rides in a subprotocol entry (Quarkus websockets-next carrier) and the server answers 'bearer-token-carrier'.
     const ws = new WebSocket(url, ['bearer-token-carrier',
       encodeURIComponent('quarkus-http-upgrade#Authorization#Bearer ' + (store.getItem('accessToken') || ''))]);
     this.ws = ws;
-    let opened = false;
-    ws.onopen = () => { opened = true; this.failures = 0; };
+    ws.opened = false;
+    ws.onopen = () => { ws.opened = true; this.lastFrameAt = Date.now(); };
+    let first = true;
     ws.onmessage = (ev) => {
       let status;
       try { status = JSON.parse(ev.data); } catch { return; }
+      this.lastFrameAt = Date.now();
       this.last = status;
-      if (status.ticket) store.setItem('q:' + id, JSON.stringify({ ...mark, ticket: status.ticket }));
+      let event = null;
+      if (first) {
+        first = false;
+        // The server answers a stale ticket (grace over, place given up) with an entry at the back and a new ticket.
+        const movedBack = presented && status.ticket && status.ticket !== presented && status.status !== 'ADMITTED';
+        if (movedBack) { event = 'movedBack'; store.setItem('q:' + id, JSON.stringify({ ...this.mark(), first: null })); }
+        else if (this.lostAt !== null) event = 'reconnected';
+        this.attempt = 0;
+        this.lostAt = null;
+      }
+      if (status.ticket) store.setItem('q:' + id, JSON.stringify({ ...this.mark(), ticket: status.ticket }));
+      if (event) this.emit({ type: event });
       if (status.status === 'ADMITTED' && status.admissionToken) store.setItem('adm:' + id, status.admissionToken);
-      if (this.listener) this.listener({ type: 'status', status });
+      this.emit({ type: 'status', status });
     };
-    ws.onclose = async (ev) => {
-      if (this.ws !== ws || this.stopped) return;
-      if (ev.code === 4404) { this.stopped = true; if (this.listener) this.listener({ type: 'lost' }); return; }
-      this.failures++;
-      if (this.listener) this.listener({ type: 'reconnecting' });
-      // A refused upgrade (never opened) is most often an expired access token.
-      if (!opened) await refresh();
-      if (this.failures > 8) { this.stopped = true; if (this.listener) this.listener({ type: 'lost' }); return; }
-      setTimeout(() => { if (!this.stopped && this.ws === ws) this.connect(); }, Math.min(5000, 500 * this.failures));
+    ws.onerror = () => this.dropped(ws);
+    ws.onclose = (ev) => {
+      if (ev.code === 4404 && this.ws === ws && !this.stopped) {
+        // The fan left (another tab), lost the place or the session ended: reconnecting cannot bring it back.
+        this.stopped = true;
+        this.emit({ type: 'lost' });
+        return;
+      }
+      this.dropped(ws);
     };
+  },
+  // Close, error, a silent socket, all end here once per socket.
+  async dropped(ws) {
+    if (this.ws !== ws || this.stopped) return;
+    this.ws = null;
+    ws.onclose = ws.onerror = ws.onmessage = null;
+    try { ws.close(); } catch { /* already closed */ }
+    if (this.lostAt === null) this.lostAt = Date.now();
+    // A refused upgrade (never opened) is most often an expired access token.
+    if (!ws.opened) await refresh();
+    this.retry();
+  },
+  graceLeft() { return this.lostAt === null ? RECONNECT_GRACE_MS : RECONNECT_GRACE_MS - (Date.now() - this.lostAt); },
+  retry() {
+    if (this.stopped || this.retryTimer || (this.ws && this.ws.readyState <= WebSocket.OPEN)) return;
+    const left = this.graceLeft();
+    this.emit({ type: 'reconnecting', graceLeftMs: Math.max(0, left), attempt: this.attempt });
+    // Inside the grace period the last try lands before it ends; after it, the backoff stays capped.
+    const delay = left > 0 ? Math.min(backoff(this.attempt), Math.max(0, left - 250)) : backoff(this.attempt);
+    this.attempt++;
+    this.retryTimer = setTimeout(() => { this.retryTimer = null; this.reconnectNow(); }, delay);
+  },
+  // The page, the network (`online`) or the tab (`visibilitychange`) says now is a good time: skip the wait.
+  async reconnectNow() {
+    if (this.stopped || (this.ws && this.ws.readyState <= WebSocket.OPEN)) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.lostAt !== null && this.graceLeft() <= 0 && this.mark().ticket) {
+      // The place is gone by now: a fresh entry (the back of the line), then the socket with its new ticket.
+      try {
+        const { data } = await api('POST', `/api/queues/${encodeURIComponent(this.performanceId)}/entries`);
+        if (this.stopped) return;
+        store.setItem('q:' + this.performanceId, JSON.stringify({ ...this.mark(), ticket: data.ticket, first: null }));
+        this.lostAt = null;
+        this.attempt = 0;
+        if (data.status !== 'ADMITTED') this.emit({ type: 'movedBack' });
+        this.emit({ type: 'status', status: data });
+      } catch (e) {
+        if (e.status === 404 || e.status === 401) { this.stopped = true; this.emit({ type: 'lost' }); return; }
+        this.retry();
+        return;
+      }
+    }
+    this.connect();
   },
   close() {
     this.stopped = true;
-    if (this.ws) { const ws = this.ws; this.ws = null; try { ws.close(1000); } catch { /* already closed */ } }
+    clearTimeout(this.retryTimer);
+    clearInterval(this.watchdog);
+    this.retryTimer = this.watchdog = null;
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.onclose = ws.onerror = ws.onmessage = null;
+      try { ws.close(1000); } catch { /* already closed */ }
+    }
     this.performanceId = null;
     this.last = null;
+    this.lostAt = null;
   },
 };
+window.addEventListener('online', () => queueSocket.reconnectNow());
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState !== 'visible') return;
+  // A frozen background tab may hold a socket that died meanwhile: check it at once instead of at the watchdog.
+  const ws = queueSocket.ws;
+  if (ws && ws.readyState === WebSocket.OPEN && Date.now() - queueSocket.lastFrameAt > SILENT_SOCKET_MS) queueSocket.dropped(ws);
+  else queueSocket.reconnectNow();
+});
+
+// The server's clock, from the frames' sentAt: a countdown to the opening must not trust the phone's clock.
+let serverClockOffsetMs = 0;
+function opensAtLocalMs(s) {
+  if (s.sentAt && s.opensAt) { serverClockOffsetMs = s.sentAt - Date.now(); return Date.parse(s.opensAt) - serverClockOffsetMs; }
+  if (s.opensInSeconds !== undefined && s.opensInSeconds !== null) return Date.now() + s.opensInSeconds * 1000;
+  return s.opensAt ? Date.parse(s.opensAt) - serverClockOffsetMs : null;
+}
 
 async function queuePage(performanceId, showtimeId) {
   if (!requireLogin()) return;
+  const here = `#/queue/${performanceId}/${showtimeId}`;
   const statusEl = h('div', { class: 'status', 'data-testid': 'queue-status' }, t('queue.connecting'));
-  const position = h('div', { class: 'big', 'data-testid': 'queue-position' }, '–');
+  // The only live region of the panel: the position, read out when it changes (every second would be noise).
+  const position = h('div', { class: 'big', 'data-testid': 'queue-position', 'aria-live': 'polite', 'aria-atomic': 'true' }, '–');
+  const positionLabel = h('p', { class: 'meta' }, t('queue.position'));
   const ahead = h('dd', { 'data-testid': 'queue-ahead' }, '–');
   const wait = h('dd', { 'data-testid': 'queue-wait' }, '–');
-  const bar = h('span', { style: 'width:0%' });
-  let firstPosition = null;
+  const stats = h('dl', {}, h('div', {}, h('dt', {}, t('queue.ahead')), ahead), h('div', {}, h('dt', {}, t('queue.wait')), wait));
+  const stalled = h('p', { class: 'notice', 'data-testid': 'queue-stalled', hidden: true }, t('queue.stalled'));
+  const countdown = h('div', { class: 'big', role: 'timer', 'data-testid': 'queue-countdown' });
+  const opensLine = h('p', { class: 'meta' });
+  const before = h('div', { 'data-testid': 'queue-before-opening', hidden: true },
+    h('p', { class: 'meta' }, t('queue.opensIn')), countdown, opensLine, h('p', {}, t('queue.draw')));
+  const fill_ = h('span', { style: 'width:0%' });
+  const bar = h('div', { class: 'bar', role: 'progressbar', 'aria-label': t('queue.progress'), 'aria-valuemin': '0',
+    'aria-valuemax': '100', 'aria-valuenow': '0', 'data-testid': 'queue-progress' }, fill_);
+  const setText = (el, text) => { if (el.textContent !== text) el.textContent = text; };
+  const setProgress = (pct) => {
+    fill_.style.width = pct + '%';
+    bar.setAttribute('aria-valuenow', String(pct));
+    bar.setAttribute('aria-valuetext', t('queue.progressText', { pct }));
+  };
+  let opensAtMs = null;
+  const tickCountdown = () => {
+    if (opensAtMs === null) return;
+    const left = (opensAtMs - Date.now()) / 1000;
+    setText(countdown, left > 0 ? duration(Math.ceil(left)) : t('queue.drawing'));
+  };
+  every(250, tickCountdown);
   const show = (s) => {
-    statusEl.textContent = s.status === 'ADMITTED' ? t('queue.admitted') : t('queue.waiting');
     statusEl.dataset.status = s.status;
-    position.textContent = s.status === 'ADMITTED' ? '✓' : String(s.position);
-    ahead.textContent = String(s.ahead ?? 0);
-    wait.textContent = duration(s.estimatedWaitSeconds || 0);
-    if (s.status === 'WAITING') {
-      firstPosition = Math.max(firstPosition || 0, s.position);
-      bar.style.width = Math.round(100 * (1 - (s.position - 1) / Math.max(1, firstPosition))) + '%';
-    } else {
-      bar.style.width = '100%';
+    before.hidden = s.status !== 'BEFORE_OPENING';
+    position.hidden = positionLabel.hidden = stats.hidden = bar.hidden = s.status === 'BEFORE_OPENING';
+    if (s.status === 'BEFORE_OPENING') {
+      setText(statusEl, t('queue.beforeOpening'));
+      opensAtMs = opensAtLocalMs(s);
+      if (s.opensAt) setText(opensLine, t('queue.opensAt', { time: when(s.opensAt) }));
+      tickCountdown();
+      stalled.hidden = true;
+      return;
     }
+    opensAtMs = null;
+    setText(statusEl, s.status === 'ADMITTED' ? t('queue.admitted') : t('queue.waiting'));
+    setText(position, s.status === 'ADMITTED' ? '✓' : String(s.position));
+    setText(ahead, String(s.ahead ?? 0));
+    const isStalled = s.status === 'WAITING' && s.admissionsStalled === true;
+    stalled.hidden = !isStalled;
+    setText(wait, isStalled ? t('queue.paused') : t('queue.about', { time: duration(s.estimatedWaitSeconds || 0) }));
+    if (s.status === 'WAITING' && s.position > 0) {
+      // Progress from the first position this entry was given: 0% there, 100% at admission.
+      const mark = JSON.parse(store.getItem('q:' + performanceId) || '{}');
+      const first = Math.max(mark.first || 0, s.position);
+      if (first !== mark.first) store.setItem('q:' + performanceId, JSON.stringify({ ...mark, first }));
+      setProgress(Math.round(100 * (first - s.position) / first));
+    } else if (s.status === 'ADMITTED') setProgress(100);
     if (s.status === 'ADMITTED' && s.admissionToken) {
       store.setItem('adm:' + performanceId, s.admissionToken);
-      setTimeout(() => { if (location.hash === `#/queue/${performanceId}/${showtimeId}`) go(`#/seats/${performanceId}/${showtimeId}`); }, 600);
+      setTimeout(() => { if (location.hash === here) go(`#/seats/${performanceId}/${showtimeId}`); }, 600);
     }
   };
   render(h('div', { class: 'card queue' },
     h('h2', {}, t('queue.title')),
-    h('p', { class: 'meta' }, t('queue.position')), position, statusEl,
-    h('dl', {}, h('div', {}, h('dt', {}, t('queue.ahead')), ahead), h('div', {}, h('dt', {}, t('queue.wait')), wait)),
-    h('div', { class: 'bar' }, bar),
+    before, positionLabel, position, statusEl, stalled, stats, bar,
     h('p', {}, h('button', { 'data-testid': 'leave-queue', onclick: async () => {
       queueSocket.close();
       try { await api('DELETE', `/api/queues/${performanceId}/entries/me`); } catch { /* gone already */ }
@@ -394,14 +537,19 @@ async function queuePage(performanceId, showtimeId) {
   show(data);
   if (data.status === 'ADMITTED' && data.admissionToken) return; // show() navigates to the seats
   queueSocket.open(performanceId, (ev) => {
-    if (!location.hash.startsWith('#/queue/')) return;
-    if (ev.type === 'status') { notice(null); show(ev.status); }
-    else if (ev.type === 'reconnecting') notice(t('queue.reconnecting'));
+    if (location.hash !== here) return;
+    if (ev.type === 'status') show(ev.status);
+    else if (ev.type === 'reconnecting') {
+      notice(ev.graceLeftMs > 0 ? t('queue.reconnecting', { time: duration(ev.graceLeftMs / 1000) }) : t('queue.offline'));
+    } else if (ev.type === 'reconnected') notice(t('queue.reconnected'), 'ok');
+    else if (ev.type === 'movedBack') notice(t('queue.graceOver', { time: duration(RECONNECT_GRACE_MS / 1000) }), 'error');
     else if (ev.type === 'lost') { store.removeItem('q:' + performanceId); notice(t('queue.lost'), 'error'); }
   });
 }
 
 // ---------- seats, hold, payment ----------
+const BEST_MAX_DEFAULT = 4;        // until the performance or a 409 says the per-fan limit
+const BEST_MAX_DEFAULT_CAP = 10;   // a picker longer than this helps nobody
 async function seatsPage(performanceId, showtimeId) {
   if (!requireLogin()) return;
   if (!admissionToken(performanceId)) { go(`#/queue/${performanceId}/${showtimeId}`); return; }
@@ -416,6 +564,7 @@ async function seatsPage(performanceId, showtimeId) {
   const summary = h('div', { class: 'card' });
   const sessionEl = h('p', { class: 'meta', 'data-testid': 'session-left' });
   const title = h('h2', {}, t('seats.title'));
+  const best = h('div', { class: 'card best', 'data-testid': 'best-available' });
   render(h('div', { class: 'split' },
     h('div', { class: 'card' }, title, sessionEl, h('div', { class: 'stage' }, t('seats.stage')), mapEl,
       h('div', { class: 'legend' },
@@ -424,7 +573,7 @@ async function seatsPage(performanceId, showtimeId) {
         h('span', {}, h('i', { style: 'background:var(--seat-sold)' }), t('seats.sold')),
         h('span', {}, h('i', { style: 'background:var(--seat-mine)' }), t('seats.selected'))),
       h('p', { class: 'meta' }, t('seats.live'))),
-    summary));
+    h('div', {}, best, summary)));
 
   const label = (s) => `${s.section} ${s.row}-${s.number}`;
   function drawMap() {
@@ -445,7 +594,32 @@ async function seatsPage(performanceId, showtimeId) {
           onclick: () => { if (selected.has(s.id)) selected.delete(s.id); else selected.set(s.id, s); drawMap(); drawSummary(); },
         }, s.number)))))));
   }
+  // Best available: the server picks `count` adjacent seats in one row (best tier, row, centre), in a section or
+  // anywhere. The count stays within the per-fan limit when it is known (the performance says it, or a 409 did).
+  let ticketLimit = null;
+  const countIn = h('select', { name: 'count', 'aria-label': t('best.count') });
+  const sectionIn = h('select', { name: 'section', 'aria-label': t('best.section') });
+  const bestResult = h('div', { 'data-testid': 'best-result' });
+  const bestButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'best-button', onclick: () => doHold({ count: +countIn.value, ...(sectionIn.value ? { section: sectionIn.value } : {}) }) }, t('best.hold'));
+  fill(best, h('h3', {}, t('best.title')), h('p', { class: 'meta' }, t('best.help')),
+    h('div', { class: 'grid2' }, h('label', { class: 'field' }, t('best.count'), countIn), h('label', { class: 'field' }, t('best.section'), sectionIn)),
+    h('p', {}, bestButton), bestResult);
+  function drawBest() {
+    best.hidden = !!hold;
+    const max = Math.max(1, Math.min(ticketLimit || BEST_MAX_DEFAULT, BEST_MAX_DEFAULT_CAP));
+    const count = Math.min(+countIn.value || 2, max);
+    if (countIn.options.length !== max) fill(countIn, ...Array.from({ length: max }, (_, i) => h('option', { value: i + 1 }, String(i + 1))));
+    countIn.value = String(count);
+    const names = [...new Set(seats.map((x) => x.section))];
+    const chosen = sectionIn.value;
+    if (sectionIn.options.length !== names.length + 1) {
+      fill(sectionIn, h('option', { value: '' }, t('best.anySection')), ...names.map((n) => h('option', { value: n }, n)));
+      sectionIn.value = names.includes(chosen) ? chosen : '';
+    }
+    bestButton.disabled = !!hold || !seats.some((x) => x.status === 'AVAILABLE');
+  }
   function drawSummary() {
+    drawBest();
     if (hold) return drawHold();
     const list = [...selected.values()];
     const total = list.reduce((a, s) => a + s.price, 0);
@@ -456,7 +630,7 @@ async function seatsPage(performanceId, showtimeId) {
       list.length === 0 ? h('p', { class: 'muted' }, t('seats.none')) :
         h('ul', { 'data-testid': 'selected-seats' }, list.map((s) => h('li', {}, `${label(s)} · ${money(s.price)}`))),
       h('p', {}, h('strong', {}, t('seats.total') + ': ' + money(total))),
-      h('button', { class: 'primary', 'data-testid': 'hold-button', disabled: list.length === 0, onclick: doHold }, t('seats.hold')));
+      h('button', { class: 'primary', 'data-testid': 'hold-button', disabled: list.length === 0, onclick: () => doHold() }, t('seats.hold')));
   }
   async function refreshSeats() {
     try {
@@ -472,16 +646,32 @@ async function seatsPage(performanceId, showtimeId) {
       drawSummary();
     } catch (e) { if (e.status !== 401) notice(explain(e), 'error'); }
   }
-  async function doHold() {
-    const ids = [...selected.keys()];
+  // `request` is {seatIds} (seats picked on the map) or {count, section?} (best available).
+  async function doHold(request) {
+    const byCount = !!(request && request.count);
+    const body = byCount ? request : { seatIds: [...selected.keys()] };
+    fill(bestResult);
     try {
       const { data } = await api('POST', `/api/showtimes/${encodeURIComponent(showtimeId)}/holds`, {
-        headers: { 'X-Admission-Token': admissionToken(performanceId) }, body: { seatIds: ids } });
+        headers: { 'X-Admission-Token': admissionToken(performanceId) }, body });
       hold = data;
-      notice(null);
+      selected.clear();
+      for (const x of hold.seats || []) selected.set(x.id, seats.find((y) => y.id === x.id) || x);
+      notice(byCount ? t('best.held', { seats: (hold.seats || []).map(label).join(', ') }) : null, byCount ? 'ok' : undefined);
       drawMap();
+      drawBest();
       drawHold();
     } catch (e) {
+      const p = e.problem || {};
+      if (e.status === 409 && p.limit !== undefined) { ticketLimit = p.limit; drawBest(); }
+      if (byCount && e.status === 409) {
+        // The server's detail says which: none together, or over the limit (how many the fan already has).
+        const headline = p.limit !== undefined ? t('limit.over', { limit: p.limit, held: p.held ?? 0 }) : t('best.none', { count: request.count });
+        fill(bestResult, h('p', { class: 'notice error', role: 'alert', 'data-testid': 'best-error' }, headline,
+          p.detail ? h('small', { class: 'detail' }, p.detail) : null));
+        await refreshSeats();
+        return;
+      }
       notice(explain(e, 'booking'), 'error');
       if (e.status === 409) { selected.clear(); await refreshSeats(); }
     }
@@ -617,7 +807,7 @@ async function adminPage() {
   const venueIn = f('venue', { required: true });
   const catIn = f('category', { required: true, value: lang === 'ko' ? '콘서트' : 'Concert' });
   const start = new Date(Date.now() + 30 * 86400e3); start.setHours(19, 30, 0, 0);
-  const localValue = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  const localValue = (d, seconds) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, seconds ? 19 : 16);
   const startsBox = h('div', { class: 'field' }, t('admin.startsAt'), f('startsAt', { type: 'datetime-local', required: true, value: localValue(start) }));
   const sectionsIn = h('textarea', { name: 'sections' }, 'VIP,2,10,165000\nR,4,12,132000');
   const created = h('div', {});
@@ -626,6 +816,10 @@ async function adminPage() {
   const perfList = h('datalist', { id: 'performance-ids' });
   const capIn = f('capacity', { type: 'number', min: 1, value: 100 });
   const ttlIn = f('sessionTtlSeconds', { type: 'number', min: 30, value: 600 });
+  const rateIn = f('admitPerSecond', { type: 'number', min: 1, placeholder: t('admin.rateDefault') });
+  // Empty = open now. The browser's local time, sent with its offset (queue-svc takes ISO-8601 with an offset).
+  const opensIn = f('opensAt', { type: 'datetime-local', step: 1 });
+  const opensState = h('p', { class: 'meta', 'data-testid': 'opens-state' });
   const loadPerformances = async (selectId) => {
     const { data } = await api('GET', '/api/performances?page=0&size=100');
     fill(perfList, ...(data.items || []).map((p) => h('option', { value: p.id, label: p.title })));
@@ -657,21 +851,38 @@ async function adminPage() {
   const queueForm = h('form', { class: 'stack', onsubmit: async (e) => {
     e.preventDefault();
     try {
-      await api('PUT', `/api/queues/${encodeURIComponent(perfSelect.value.trim())}/config`, { body: { capacity: +capIn.value, sessionTtlSeconds: +ttlIn.value } });
+      const body = { capacity: +capIn.value, sessionTtlSeconds: +ttlIn.value };
+      if (rateIn.value) body.admitPerSecond = +rateIn.value;
+      // Absent opens the room now (before its opening) or keeps the recorded time (after it, when it can no longer
+      // change): a past opening shown unchanged is left out, a future one is sent again so that it stays.
+      const opensAt = opensIn.value ? new Date(opensIn.value) : null;
+      if (opensAt && (!loadedOpens || opensAt.getTime() !== new Date(loadedOpens).getTime() || opensAt > Date.now())) body.opensAt = isoWithOffset(opensAt);
+      const { data } = await api('PUT', `/api/queues/${encodeURIComponent(perfSelect.value.trim())}/config`, { body });
+      showOpening(data);
       notice(t('admin.saved'), 'ok');
     } catch (err) { notice(explain(err), 'error'); }
   } },
   h('label', {}, t('admin.perfId'), perfSelect, perfList), h('label', {}, t('admin.capacity'), capIn), h('label', {}, t('admin.ttl'), ttlIn),
+  h('label', {}, t('admin.rate'), rateIn), h('label', {}, t('admin.opensAt'), opensIn), opensState,
   h('button', { class: 'primary', type: 'submit' }, t('admin.save')));
+  let loadedOpens = '';
+  function showOpening(data) {
+    const at = data && data.opensAt ? new Date(data.opensAt) : null;
+    opensIn.value = loadedOpens = at ? localValue(at, true) : '';
+    opensState.textContent = !at ? t('admin.openNow') : at > Date.now() ? t('admin.opensOn', { time: when(data.opensAt) }) : t('admin.openedOn', { time: when(data.opensAt) });
+  }
   // Choosing a performance shows its current settings; data-loaded tells which one the fields show.
   perfSelect.addEventListener('change', async () => {
     const id = perfSelect.value.trim();
     delete queueForm.dataset.loaded;
+    showOpening(null);
     try {
       const { data } = await api('GET', `/api/queues/${encodeURIComponent(id)}/config`);
       if (perfSelect.value.trim() !== id) return;
       if (data.capacity) capIn.value = data.capacity;
       if (data.sessionTtlSeconds) ttlIn.value = data.sessionTtlSeconds;
+      rateIn.value = data.admitPerSecond || '';
+      showOpening(data);
     } catch { /* room not known yet */ }
     if (perfSelect.value.trim() === id) queueForm.dataset.loaded = id;
   });
