@@ -10,6 +10,13 @@
 //   4. fan B's first card is declined (FAILED, seats released, clear message), the retry is approved: both fans have
 //      confirmed tickets for different seats;
 //   5. fan A cancels one booking in "my tickets": REFUNDED, and the seat is back on sale.
+// The flaky phone (in step 1): a third fan (API only) waits behind fan B; fan B's browser goes offline and its socket
+// is dropped mid-wait; back online, the page reconnects with its ticket and fan B is at the same position (1, not
+// behind fan C), with the same ticket.
+// The on-sale (step 6): a second performance whose waiting room the admin schedules to open a few seconds ahead on
+// the admin page; both fans enter before the opening and see the countdown (BEFORE_OPENING); at the opening they are
+// drawn (one admitted, the other waiting at position 1, never before opensAt), and the admitted fan's "best
+// available" holds 2 adjacent seats.
 // Screenshots go to e2e/artifacts/. Exit code 0 = pass.
 //
 // Env: E2E_BASE_URL (http://127.0.0.1:8080), TICKETING_ADMIN_EMAIL / TICKETING_ADMIN_PASSWORD (default: the stack's generated one),
@@ -54,6 +61,23 @@ async function eventually(what, fn, timeout = STEP) {
   throw new Error(`timed out: ${what}${last ? ' (' + last.message + ')' : ''}`);
 }
 
+async function createPerformance(admin, title, sections) {
+  const startsAt = new Date(Date.now() + 20 * 86400e3).toISOString();
+  const { data: perf } = await api('POST', '/api/performances', { token: admin, expect: [201], body: {
+    title, description: 'Browser end-to-end test / 브라우저 종단 간 테스트', venue: 'Test Hall', category: 'Concert',
+    showtimes: [{ startsAt, sections }],
+  } });
+  return perf;
+}
+
+// A fan that never opens a page: signs up and enters the line through the API (no socket, so never reaped).
+async function apiFan(name) {
+  const email = `${name.toLowerCase().replace(/\W/g, '')}-${RUN}@e2e.test`;
+  await api('POST', '/api/auth/signup', { body: { email, password: 'e2e-password-123', name }, expect: [201, 200] });
+  const { data } = await api('POST', '/api/auth/login', { body: { email, password: 'e2e-password-123' }, expect: [200] });
+  return { name, token: data.accessToken };
+}
+
 async function setUp() {
   const { data: tokens } = await api('POST', '/api/auth/login', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, expect: [200] });
   const admin = tokens.accessToken;
@@ -77,8 +101,14 @@ async function newFan(browser, name) {
   page.setDefaultTimeout(STEP);
   page.on('pageerror', (e) => log(`${name} page error:`, e.message));
   page.on('console', (m) => { if (m.type() === 'error') log(`${name} console:`, m.text()); });
-  const fan = { name, context, page, frames: 0 };
-  page.on('websocket', (ws) => ws.on('framereceived', () => { fan.frames++; }));
+  const fan = { name, context, page, frames: 0, sockets: 0, statuses: [] };
+  page.on('websocket', (ws) => {
+    fan.sockets++;
+    ws.on('framereceived', (f) => {
+      fan.frames++;
+      try { const s = JSON.parse(f.payload); fan.statuses.push({ url: ws.url(), ...s, at: Date.now() }); } catch { /* not JSON */ }
+    });
+  });
   await page.goto(BASE + '/#/signup');
   await page.fill('input[name=name]', name);
   await page.fill('input[name=email]', `${name.toLowerCase().replace(/\W/g, '')}-${RUN}@e2e.test`);
@@ -140,6 +170,36 @@ async function main() {
     assert(/#\/queue\//.test(b.page.url()), 'fan B stays in the waiting room while A books');
     await b.page.screenshot({ path: path.join(ARTIFACTS, '01-fan-b-waiting.png') });
     log(`fan B waiting: position ${position}, ahead ${ahead}, ${b.frames - framesBefore}+ live updates`);
+    const bar = await b.page.$eval('[data-testid=queue-progress]', (el) => ({ role: el.getAttribute('role'),
+      min: el.getAttribute('aria-valuemin'), max: el.getAttribute('aria-valuemax'), now: el.getAttribute('aria-valuenow') }));
+    assert(bar.role === 'progressbar' && bar.min === '0' && bar.max === '100' && bar.now !== null, `progress bar ${JSON.stringify(bar)}`);
+
+    // 1b. The flaky phone: fan C waits behind B; B's network goes and its socket drops in the middle of the wait.
+    const c = await apiFan('Fan C');
+    const { data: cEntry } = await api('POST', `/api/queues/${ctx.performanceId}/entries`, { token: c.token, expect: [200, 201] });
+    assert(cEntry.status === 'WAITING' && cEntry.position === 2, `fan C waits at position 2 (got ${JSON.stringify(cEntry)})`);
+    const ticketBefore = await b.page.evaluate((id) => JSON.parse(sessionStorage.getItem('q:' + id)).ticket, ctx.performanceId);
+    const socketsBefore = b.sockets;
+    const dropAt = Date.now();
+    await b.context.setOffline(true);
+    await b.page.evaluate(() => queueSocket.ws.close(4000, 'e2e: the network went away'));
+    await b.page.waitForSelector('#notice:not([hidden])');
+    assert(/다시 연결|Reconnecting/.test(await b.page.textContent('#notice')), 'fan B is told the page is reconnecting');
+    await sleep(4000);
+    await b.page.screenshot({ path: path.join(ARTIFACTS, '01b-fan-b-offline.png') });
+    await b.context.setOffline(false);
+    await eventually('fan B reconnected', async () => b.sockets > socketsBefore
+      && b.statuses.length > 0 && b.statuses[b.statuses.length - 1].at > dropAt + 4000, 30000);
+    await b.page.waitForSelector('#notice.ok:not([hidden])');
+    const positionAfter = await b.page.textContent('[data-testid=queue-position]');
+    const ticketAfter = await b.page.evaluate((id) => JSON.parse(sessionStorage.getItem('q:' + id)).ticket, ctx.performanceId);
+    assert(positionAfter === position, `fan B is back at position ${positionAfter}, was ${position}`);
+    assert(ticketAfter === ticketBefore, 'fan B kept the ticket (the place), no fresh entry');
+    const { data: cAfter } = await api('GET', `/api/queues/${ctx.performanceId}/entries/me`, { token: c.token, expect: [200] });
+    assert(cAfter.position === 2, `fan C is still behind fan B (position ${cAfter.position})`);
+    await b.page.screenshot({ path: path.join(ARTIFACTS, '01c-fan-b-reconnected.png') });
+    log(`fan B dropped for ${((Date.now() - dropAt) / 1000).toFixed(1)} s (${b.sockets - socketsBefore} new socket(s)), back at position ${positionAfter}; fan C still 2`);
+    await api('DELETE', `/api/queues/${ctx.performanceId}/entries/me`, { token: c.token, expect: [200, 204] });
 
     // 2. A buys the first seat; that frees A's slot and B is admitted by the waiting room itself.
     const seatIds = await a.page.$$eval('.seat[data-seat-id]', (els) => els.map((e) => e.dataset.seatId));
@@ -227,6 +287,72 @@ async function main() {
     await a.page.screenshot({ path: path.join(ARTIFACTS, '08-fan-a-tickets-refunded.png') });
     await eventually('seat 2 back on sale', async () => JSON.stringify(await soldSeats()) === JSON.stringify([s1, s3].sort()), 60000);
     log('fan A cancelled seat 2 → REFUNDED, seat back on sale');
+
+    // 6. A scheduled on-sale: the admin sets the opening a few seconds ahead on the admin page; both fans arrive
+    //    before it (countdown), are drawn at the opening (capacity 1: one admitted, one waiting at position 1), and the
+    //    admitted fan's best available holds 2 adjacent seats.
+    const sale = await createPerformance(ctx.admin, `E2E 오픈 ${RUN}`, [{ name: 'R', rows: 2, seatsPerRow: 8, price: 90000 }]);
+    await eventually('second waiting room live', async () => {
+      const r = await api('PUT', `/api/queues/${sale.id}/config`, { token: ctx.admin,
+        body: { capacity: 1, sessionTtlSeconds: 300, opensAt: new Date(Date.now() + 300e3).toISOString() } });
+      return r.status === 200 && r.data && r.data.live === true;
+    });
+    await adminPage.fill('input[name=performanceId]', sale.id);
+    await adminPage.press('input[name=performanceId]', 'Tab');
+    await adminPage.waitForSelector(`form[data-loaded="${sale.id}"]`);
+    const lead = 15000;
+    const opensLocal = await adminPage.evaluate((ms) => {
+      const d = new Date(Date.now() + ms);
+      return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 19);
+    }, lead);
+    await adminPage.fill('input[name=capacity]', '1');
+    await adminPage.fill('input[name=opensAt]', opensLocal);
+    await adminPage.click('form:has(input[name=capacity]) button[type=submit]');
+    await adminPage.waitForSelector('#notice.ok:not([hidden])');
+    const { data: saleRoom } = await api('GET', `/api/queues/${sale.id}/config`, { token: ctx.admin, expect: [200] });
+    const opensAt = Date.parse(saleRoom.opensAt);
+    assert(saleRoom.opensAt && Math.abs(opensAt - (Date.now() + lead)) < lead, `opensAt from the admin page: ${saleRoom.opensAt}`);
+    await adminPage.screenshot({ path: path.join(ARTIFACTS, '09-admin-opens-at.png') });
+    log('admin scheduled the opening at', saleRoom.opensAt);
+    for (const fan of [a, b]) {
+      fan.statuses = [];
+      await book(fan, sale.id);
+      await fan.page.waitForSelector('[data-testid=queue-status][data-status=BEFORE_OPENING]');
+      await fan.page.waitForSelector('[data-testid=queue-countdown]:visible');
+      assert(/\d/.test(await fan.page.textContent('[data-testid=queue-countdown]')), `${fan.name} sees a countdown`);
+    }
+    assert(Date.now() < opensAt, 'both fans arrived before the opening');
+    await b.page.screenshot({ path: path.join(ARTIFACTS, '10-fan-b-before-opening.png') });
+    log('both fans pre-queued, countdown showing');
+    const seatsUrl = (fan) => /#\/seats\//.test(fan.page.url());
+    const first = await eventually('one fan admitted at the opening', async () => (seatsUrl(a) ? a : seatsUrl(b) ? b : null), 60000);
+    const second = first === a ? b : a;
+    await second.page.waitForSelector('[data-testid=queue-status][data-status=WAITING]');
+    const secondPosition = await second.page.textContent('[data-testid=queue-position]');
+    assert(secondPosition === '1', `${second.name} was drawn to position ${secondPosition}`);
+    const frames = first.statuses.filter((x) => x.url.includes(sale.id));
+    const admittedFrame = frames.find((x) => x.status === 'ADMITTED');
+    assert(frames[0] && frames[0].status === 'BEFORE_OPENING', `${first.name}'s first frame is BEFORE_OPENING`);
+    assert(admittedFrame && admittedFrame.sentAt >= opensAt, `${first.name} admitted at ${admittedFrame && admittedFrame.sentAt}, not before ${opensAt}`);
+    await second.page.screenshot({ path: path.join(ARTIFACTS, '11-drawn-waiting.png') });
+    log(`${first.name} drawn and admitted ${admittedFrame.sentAt - opensAt} ms after the opening; ${second.name} drawn to position 1`);
+
+    await waitForSeats(first);
+    await first.page.selectOption('select[name=count]', '2');
+    const holdResponse = first.page.waitForResponse((r) => r.url().includes('/holds') && r.request().method() === 'POST');
+    await first.page.click('[data-testid=best-button]');
+    const held = await holdResponse;
+    assert(held.status() === 201, `best available answered ${held.status()}: ${await held.text()}`);
+    const hold = await held.json();
+    await first.page.waitForSelector('[data-testid=pay-button]');
+    const heldSeats = hold.seats.slice().sort((x, y) => x.number - y.number);
+    assert(heldSeats.length === 2 && heldSeats[0].row === heldSeats[1].row && heldSeats[1].number === heldSeats[0].number + 1,
+      `best available holds 2 adjacent seats: ${JSON.stringify(heldSeats)}`);
+    assert((await first.page.locator('[data-testid=held-seats] li').count()) === 2, 'the page lists the 2 held seats');
+    const map = (await api('GET', `/api/showtimes/${sale.showtimes[0].id}/seats`, { expect: [200] })).data.seats;
+    assert(heldSeats.every((x) => map.find((m) => m.id === x.id).status === 'HELD'), 'the seat map shows them held');
+    await first.page.screenshot({ path: path.join(ARTIFACTS, '12-best-available-held.png') });
+    log(`${first.name}: best available held ${heldSeats.map((x) => `${x.section} ${x.row}-${x.number}`).join(', ')}`);
     log('PASS — screenshots in', ARTIFACTS);
   } catch (e) {
     for (const [i, p] of browser.contexts().flatMap((c) => c.pages()).entries()) {
