@@ -52,6 +52,43 @@ public abstract class BookingTestBase {
         return new Show(performanceId, showtimeId, seats);
     }
 
+    protected record Section(String name, int rows, int seatsPerRow, long price) {
+    }
+
+    /** A performance with {@code showtimes} showtimes of these sections, and its own ticket limit when not null. */
+    protected static List<Show> newShows(int showtimes, Integer ticketLimitPerFan, Section... sections) {
+        List<Map<String, Object>> sectionBodies = java.util.Arrays.stream(sections).map(s -> Map.<String, Object>of(
+                "name", s.name(), "rows", s.rows(), "seatsPerRow", s.seatsPerRow(), "price", s.price())).toList();
+        List<Map<String, Object>> times = new java.util.ArrayList<>();
+        for (int i = 0; i < showtimes; i++) {
+            times.add(Map.of("startsAt", OffsetDateTime.now(ZoneOffset.UTC).plusDays(30 + i).toString(),
+                    "sections", sectionBodies));
+        }
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("title", "Show " + UUID.randomUUID(),
+                "venue", "Seoul Arts Center", "category", "concert", "showtimes", times));
+        if (ticketLimitPerFan != null) {
+            body.put("ticketLimitPerFan", ticketLimitPerFan);
+        }
+        Response p = as(ADMIN).body(body).post("/api/performances").then().statusCode(201).extract().response();
+        List<String> ids = p.path("showtimes.id");
+        return ids.stream().map(id -> new Show(p.path("id"), id, given().get("/api/showtimes/" + id + "/seats")
+                .then().statusCode(200).extract().path("seats.id"))).toList();
+    }
+
+    /** Best available: {@code count} adjacent seats, in {@code section} when not null. */
+    protected static Response holdBest(String userId, Show show, int count, String section) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("count", count));
+        if (section != null) {
+            body.put("section", section);
+        }
+        return holdWith(userId, show, body);
+    }
+
+    protected static Response holdWith(String userId, Show show, Object body) {
+        return as(tokenOf(userId)).header("X-Admission-Token", AdmissionTestResource.token(userId, show.performanceId()))
+                .body(body).post("/api/showtimes/" + show.showtimeId() + "/holds");
+    }
+
     protected static Response hold(String userId, Show show, List<String> seatIds) {
         return as(tokenOf(userId)).header("X-Admission-Token", AdmissionTestResource.token(userId, show.performanceId()))
                 .body(Map.of("seatIds", seatIds)).post("/api/showtimes/" + show.showtimeId() + "/holds");

@@ -32,7 +32,12 @@ public final class CatalogDtos {
             @Size(max = 5000) String description,
             @NotBlank @Size(max = 200) String venue,
             @NotBlank @Size(max = 50) String category,
-            @NotNull @Size(min = 1, max = 50) List<@NotNull @Valid ShowtimeRequest> showtimes) {
+            @NotNull @Size(min = 1, max = 50) List<@NotNull @Valid ShowtimeRequest> showtimes,
+            @Min(1) @Max(100) Integer ticketLimitPerFan) {
+    }
+
+    /** An admin's per-fan ticket limit for a performance (PUT /api/performances/{id}/ticket-limit). */
+    public record TicketLimitRequest(@NotNull @Min(1) @Max(100) Integer limit) {
     }
 
     /** Update of the descriptive fields; showtimes listed here are added (existing seat maps are never rewritten). */
@@ -49,7 +54,7 @@ public final class CatalogDtos {
 
     public record PerformanceView(String id, long version, String title, String description, String venue,
                                   String category, OffsetDateTime firstShowAt, OffsetDateTime lastShowAt,
-                                  List<ShowtimeView> showtimes) {
+                                  List<ShowtimeView> showtimes, int ticketLimitPerFan) {
     }
 
     public record PerformancePage(List<PerformanceView> items, int page, int size, long total) {

@@ -5,6 +5,7 @@ import dev.ticketing.booking.catalog.CatalogDtos.PerformanceRequest;
 import dev.ticketing.booking.catalog.CatalogDtos.PerformanceUpdate;
 import dev.ticketing.booking.catalog.CatalogDtos.PerformanceView;
 import dev.ticketing.booking.catalog.CatalogDtos.SeatMap;
+import dev.ticketing.booking.catalog.CatalogDtos.TicketLimitRequest;
 import dev.ticketing.booking.problem.ProblemException;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -52,6 +53,14 @@ public class CatalogResource {
     @RolesAllowed("admin")
     public PerformanceView update(@PathParam("id") String id, @NotNull @Valid PerformanceUpdate request) {
         return catalog.update(parseId(id, "performance"), request);
+    }
+
+    /** The most tickets one fan may have for this performance (holds and orders over all its showtimes). */
+    @PUT
+    @Path("/performances/{id}/ticket-limit")
+    @RolesAllowed("admin")
+    public PerformanceView ticketLimit(@PathParam("id") String id, @NotNull @Valid TicketLimitRequest request) {
+        return catalog.setTicketLimit(parseId(id, "performance"), request.limit());
     }
 
     @DELETE

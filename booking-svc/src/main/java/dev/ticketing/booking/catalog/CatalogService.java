@@ -9,6 +9,7 @@ import dev.ticketing.booking.catalog.CatalogDtos.SeatView;
 import dev.ticketing.booking.catalog.CatalogDtos.SectionRequest;
 import dev.ticketing.booking.catalog.CatalogDtos.ShowtimeRequest;
 import dev.ticketing.booking.catalog.CatalogDtos.ShowtimeView;
+import dev.ticketing.booking.config.BookingConfig;
 import dev.ticketing.booking.outbox.Events;
 import dev.ticketing.booking.outbox.Outbox;
 import dev.ticketing.booking.outbox.Topics;
@@ -34,10 +35,12 @@ public class CatalogService {
 
     private final AgroalDataSource db;
     private final Outbox outbox;
+    private final BookingConfig config;
 
-    public CatalogService(AgroalDataSource db, Outbox outbox) {
+    public CatalogService(AgroalDataSource db, Outbox outbox, BookingConfig config) {
         this.db = db;
         this.outbox = outbox;
+        this.config = config;
     }
 
     @Transactional
@@ -45,12 +48,14 @@ public class CatalogService {
         UUID id = UUID.randomUUID();
         try (Connection c = db.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(
-                    "insert into performance (id, title, description, venue, category) values (?, ?, ?, ?, ?)")) {
+                    "insert into performance (id, title, description, venue, category, ticket_limit_per_fan)"
+                            + " values (?, ?, ?, ?, ?, ?)")) {
                 ps.setObject(1, id);
                 ps.setString(2, req.title().strip());
                 ps.setString(3, req.description() == null ? "" : req.description().strip());
                 ps.setString(4, req.venue().strip());
                 ps.setString(5, req.category().strip());
+                ps.setObject(6, req.ticketLimitPerFan(), java.sql.Types.INTEGER);
                 ps.executeUpdate();
             }
             for (ShowtimeRequest st : req.showtimes()) {
@@ -87,6 +92,28 @@ public class CatalogService {
             throw new IllegalStateException(e);
         }
         return publishUpserted(id);
+    }
+
+    /**
+     * The performance's own per-fan ticket limit. Enforced by the hold functions at the fan's next hold: tickets a fan
+     * already has are never taken away by a lower limit. Not part of PerformanceUpserted (no other service uses it),
+     * so the version stays.
+     */
+    @Transactional
+    public PerformanceView setTicketLimit(UUID id, int limit) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     update performance set ticket_limit_per_fan = ?, updated_at = now()
+                     where id = ? and deleted_at is null""")) {
+            ps.setInt(1, limit);
+            ps.setObject(2, id);
+            if (ps.executeUpdate() == 0) {
+                throw ProblemException.notFound("performance " + id);
+            }
+            return load(c, id).orElseThrow();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Refused while any seat is held or sold: tickets already promised to fans are never deleted from under them. */
@@ -207,7 +234,8 @@ public class CatalogService {
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "insert into seat (id, showtime_id, section, row_label, number, price) values (?, ?, ?, ?, ?, ?)")) {
+                "insert into seat (id, showtime_id, section, row_label, row_index, number, price)"
+                        + " values (?, ?, ?, ?, ?, ?, ?)")) {
             for (SectionRequest s : st.sections()) {
                 for (int row = 1; row <= s.rows(); row++) {
                     for (int n = 1; n <= s.seatsPerRow(); n++) {
@@ -215,8 +243,9 @@ public class CatalogService {
                         ps.setObject(2, showtimeId);
                         ps.setString(3, s.name().strip());
                         ps.setString(4, rowLabel(row));
-                        ps.setInt(5, n);
-                        ps.setLong(6, s.price());
+                        ps.setInt(5, row); // 1 = nearest the stage: best available's row order
+                        ps.setInt(6, n);
+                        ps.setLong(7, s.price());
                         ps.addBatch();
                     }
                 }
@@ -258,8 +287,10 @@ public class CatalogService {
         String venue;
         String category;
         long version;
-        try (PreparedStatement ps = c.prepareStatement(
-                "select title, description, venue, category, version from performance where id = ? and deleted_at is null")) {
+        int ticketLimit;
+        try (PreparedStatement ps = c.prepareStatement("""
+                select title, description, venue, category, version, ticket_limit_per_fan
+                from performance where id = ? and deleted_at is null""")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -270,6 +301,8 @@ public class CatalogService {
                 venue = rs.getString(3);
                 category = rs.getString(4);
                 version = rs.getLong(5);
+                int own = rs.getInt(6);
+                ticketLimit = rs.wasNull() ? config.ticketsPerFan() : own;
             }
         }
         List<ShowtimeView> showtimes = new ArrayList<>();
@@ -289,6 +322,6 @@ public class CatalogService {
         OffsetDateTime first = showtimes.isEmpty() ? null : showtimes.get(0).startsAt();
         OffsetDateTime last = showtimes.isEmpty() ? null : showtimes.get(showtimes.size() - 1).startsAt();
         return Optional.of(new PerformanceView(id.toString(), version, title, description, venue, category, first, last,
-                showtimes));
+                showtimes, ticketLimit));
     }
 }

@@ -16,6 +16,13 @@ public interface BookingConfig {
     @WithDefault("4")
     int maxSeatsPerHold();
 
+    /**
+     * Most tickets one fan may have for one performance (live holds plus pending and confirmed orders, across its
+     * showtimes) unless an admin set the performance's own limit.
+     */
+    @WithDefault("4")
+    int ticketsPerFan();
+
     /** How long an order may wait for its payment result before it expires and its seats are released. */
     @WithDefault("PT10M")
     Duration orderTtl();

@@ -5,6 +5,7 @@ import dev.ticketing.booking.hold.HoldService.Hold;
 import dev.ticketing.booking.problem.ProblemException;
 import io.quarkus.security.Authenticated;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
@@ -26,7 +27,13 @@ import java.util.List;
 @Authenticated
 public class HoldResource {
 
-    public record HoldRequest(@NotNull @Size(min = 1, max = 20) List<@NotNull String> seatIds) {
+    /**
+     * Either {@code seatIds} (these seats) or {@code count} (best available: that many adjacent seats in one row,
+     * optionally only in {@code section}), never both.
+     */
+    public record HoldRequest(@Size(min = 1, max = 20) List<@NotNull String> seatIds,
+                              @Min(1) Integer count,
+                              @Size(max = 40) String section) {
     }
 
     private final HoldService holds;
@@ -41,7 +48,18 @@ public class HoldResource {
     public Response hold(@PathParam("showtimeId") String showtimeId,
                          @HeaderParam("X-Admission-Token") String admissionToken,
                          @NotNull @Valid HoldRequest request) {
-        Hold hold = holds.hold(showtimeId, user.getSubject(), admissionToken, request.seatIds());
+        if (request.seatIds() != null && request.count() != null) {
+            throw ProblemException.invalid("count", "give either seatIds or count, not both");
+        }
+        if (request.seatIds() == null && request.count() == null) {
+            throw ProblemException.invalid("seatIds", "give seatIds, or count for the best available seats");
+        }
+        if (request.seatIds() != null && request.section() != null) {
+            throw ProblemException.invalid("section", "section goes with count (best available), not with seatIds");
+        }
+        Hold hold = request.count() != null
+                ? holds.holdBest(showtimeId, user.getSubject(), admissionToken, request.count(), request.section())
+                : holds.hold(showtimeId, user.getSubject(), admissionToken, request.seatIds());
         return Response.status(201).entity(hold).build();
     }
 

@@ -42,6 +42,7 @@ public class HoldService {
     private final AdmissionVerifier admission;
     private final Counter holds;
     private final Counter conflicts;
+    private final Counter limitRefusals;
 
     public HoldService(AgroalDataSource db, BookingConfig config, SeatGate gate, Showtimes showtimes,
                        AdmissionVerifier admission, MeterRegistry metrics) {
@@ -52,6 +53,7 @@ public class HoldService {
         this.admission = admission;
         this.holds = metrics.counter("booking.holds", "result", "held");
         this.conflicts = metrics.counter("booking.holds", "result", "conflict");
+        this.limitRefusals = metrics.counter("booking.holds", "result", "over-limit");
     }
 
     public record HeldSeat(String id, String section, String row, int number, long price) {
@@ -68,10 +70,66 @@ public class HoldService {
         Showtime showtime = showtimes.find(CatalogResource.parseId(showtimeId, "showtime"))
                 .orElseThrow(() -> ProblemException.notFound("showtime " + showtimeId));
         List<UUID> seatIds = parseSeatIds(requestedSeatIds);
+        admit(showtime, userId, admissionToken, seatIds.stream().map(UUID::toString).toList());
+        return QuarkusTransaction.requiringNew().call(() -> holdInDatabase(showtime, userId, null, (c, hold, expires) -> {
+            PreparedStatement ps = c.prepareStatement("select * from hold_seats(?, ?, ?, ?, ?, ?)");
+            ps.setObject(1, showtime.id());
+            ps.setString(2, userId);
+            ps.setArray(3, c.createArrayOf("uuid", seatIds.toArray()));
+            ps.setObject(4, hold);
+            ps.setObject(5, expires);
+            ps.setInt(6, config.ticketsPerFan());
+            return ps;
+        }));
+    }
+
+    /**
+     * Best available: {@code count} adjacent seats in one row, picked and held by the database in one call
+     * ({@code hold_best_seats}, V4) with the same guarantees as {@link #hold}. {@code section} (optional) limits the
+     * pick to that section.
+     */
+    public Hold holdBest(String showtimeId, String userId, String admissionToken, int count, String section) {
+        Showtime showtime = showtimes.find(CatalogResource.parseId(showtimeId, "showtime"))
+                .orElseThrow(() -> ProblemException.notFound("showtime " + showtimeId));
+        if (count > config.maxSeatsPerHold()) {
+            throw ProblemException.invalid("count", "at most " + config.maxSeatsPerHold() + " seats per hold");
+        }
+        String wanted = section == null ? null : section.strip();
+        if (wanted != null && wanted.isEmpty()) {
+            throw ProblemException.invalid("section", "must not be blank");
+        }
+        admit(showtime, userId, admissionToken, List.of());
+        BestRequest best = new BestRequest(count, wanted);
+        return QuarkusTransaction.requiringNew().call(() -> holdInDatabase(showtime, userId, best, (c, hold, expires) -> {
+            PreparedStatement ps = c.prepareStatement("select * from hold_best_seats(?, ?, ?, ?, ?, ?, ?)");
+            ps.setObject(1, showtime.id());
+            ps.setString(2, userId);
+            ps.setInt(3, count);
+            ps.setString(4, wanted);
+            ps.setObject(5, hold);
+            ps.setObject(6, expires);
+            ps.setInt(7, config.ticketsPerFan());
+            return ps;
+        }));
+    }
+
+    private record BestRequest(int count, String section) {
+    }
+
+    /** The hold function's call: one statement, given the new hold's id and deadline. */
+    private interface HoldCall {
+        PreparedStatement prepare(Connection c, UUID holdId, OffsetDateTime expiresAt) throws SQLException;
+    }
+
+    /**
+     * The checks before the database, cheapest first: the admission token is there, then one Redis script reads the
+     * gate for the requested seats (none for best available) and the fan's admission session, then the token's
+     * signature.
+     */
+    private void admit(Showtime showtime, String userId, String admissionToken, List<String> seatIds) {
         AdmissionVerifier.requirePresent(admissionToken);
         String claimedSid = admission.claimedSession(admissionToken);
-        SeatGate.Check check = gate.check(showtime, userId,
-                claimedSid, seatIds.stream().map(UUID::toString).toList());
+        SeatGate.Check check = gate.check(showtime, userId, claimedSid, seatIds);
         if (!check.taken().isEmpty()) {
             conflicts.increment();
             throw new SeatsTakenException(check.taken(), List.of());
@@ -80,7 +138,6 @@ public class HoldService {
         if (!check.sessionLive() || sid == null || !sid.equals(claimedSid)) {
             throw AdmissionVerifier.ended();
         }
-        return QuarkusTransaction.requiringNew().call(() -> holdInDatabase(showtime, userId, seatIds));
     }
 
     private List<UUID> parseSeatIds(List<String> requested) {
@@ -106,12 +163,12 @@ public class HoldService {
     }
 
     /**
-     * One statement ({@code hold_seats}, V3 migration): locks the fan's live hold and every seat row involved in id
-     * order, checks all requested seats are free (or the fan's own), releases the previous hold, inserts the new one
-     * and takes the seats — or changes nothing and says which seats are taken or unknown. With the commit, two round
-     * trips.
+     * One statement ({@code hold_seats} or {@code hold_best_seats}, V4 migration): takes the fan's per-performance lock
+     * and checks their ticket limit, locks the fan's live hold and every seat row involved in id order, checks all
+     * requested seats are free (or the fan's own), releases the previous hold, inserts the new one and takes the seats
+     * — or changes nothing and says why. With the commit, two round trips.
      */
-    private Hold holdInDatabase(Showtime showtime, String userId, List<UUID> seatIds) {
+    private Hold holdInDatabase(Showtime showtime, String userId, BestRequest best, HoldCall call) {
         UUID holdId = UUID.randomUUID();
         OffsetDateTime expiresAt = OffsetDateTime.now(ZoneOffset.UTC).plus(config.holdTtl()).withNano(0);
         List<HeldSeat> held = new ArrayList<>();
@@ -120,13 +177,11 @@ public class HoldService {
         List<String> unknown = new ArrayList<>();
         Map<String, Long> takenUntil = new HashMap<>();
         boolean showtimeGone = false;
+        String refusal = null;
+        int limit = 0;
+        int already = 0;
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("select * from hold_seats(?, ?, ?, ?, ?)")) {
-            ps.setObject(1, showtime.id());
-            ps.setString(2, userId);
-            ps.setArray(3, c.createArrayOf("uuid", seatIds.toArray()));
-            ps.setObject(4, holdId);
-            ps.setObject(5, expiresAt);
+             PreparedStatement ps = call.prepare(c, holdId, expiresAt)) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String seat = rs.getString("seat_id");
@@ -144,6 +199,12 @@ public class HoldService {
                                 takenUntil.put(seat, until.toInstant().toEpochMilli());
                             }
                         }
+                        case "over-limit" -> {
+                            refusal = "over-limit";
+                            limit = rs.getInt("ticket_limit");
+                            already = rs.getInt("tickets_held");
+                        }
+                        case "unknown-section", "none-together" -> refusal = rs.getString("outcome");
                         default -> showtimeGone = true;
                     }
                 }
@@ -156,6 +217,19 @@ public class HoldService {
         }
         if (showtimeGone) {
             throw ProblemException.notFound("showtime " + showtime.id());
+        }
+        if ("over-limit".equals(refusal)) {
+            limitRefusals.increment();
+            throw new TicketLimitException(limit, already);
+        }
+        if ("unknown-section".equals(refusal)) {
+            throw ProblemException.invalid("section", "no section " + best.section() + " in this showtime");
+        }
+        if ("none-together".equals(refusal)) {
+            conflicts.increment();
+            throw new ProblemException(409, "No Seats Together", (best.count() == 1 ? "no seat available"
+                    : "no " + best.count() + " adjacent seats available")
+                    + (best.section() == null ? " in this showtime" : " in section " + best.section()));
         }
         if (!taken.isEmpty() || !unknown.isEmpty()) {
             conflicts.increment();

@@ -28,7 +28,11 @@ public class ProblemMappers {
         if (e instanceof dev.ticketing.booking.hold.SeatsTakenException taken) {
             return respond(new Problem("about:blank", e.title(), e.status(), e.getMessage(), null, taken.seatIds()));
         }
-        return respond(Problem.of(e.status(), e.title(), e.getMessage()));
+        if (e instanceof dev.ticketing.booking.hold.TicketLimitException over) {
+            return respond(new Problem("about:blank", e.title(), e.status(), e.getMessage(), null, null, over.limit(),
+                    over.held()));
+        }
+        return respond(new Problem("about:blank", e.title(), e.status(), e.getMessage(), e.violations(), null));
     }
 
     /** Quarkus registers its own mapper for this exact type; ours must be as specific to take over. */
