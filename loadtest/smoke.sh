@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Smoke-sized on-sale run, part of ./mvnw verify so the scenario never rots: 50 fans, 40 seats, capacity 10.
+# Smoke-sized on-sale run, part of ./mvnw verify so the scenario never rots: 50 fans, 40 seats, capacity 10, a
+# scheduled opening 2 s into the 5 s arrival window (the early fans are pre-queued and drawn).
 # Through devstack/with-stack.sh (the stack on :8080, or ./ticketing up started and always stopped), runs the
 # Gatling simulation and the checker (which exits non-zero on any broken invariant).
 set -euo pipefail
@@ -22,5 +23,5 @@ STACK_BASE_URL="$BASE" exec devstack/with-stack.sh "$LT/target/stack.log" bash -
   # with another password (kept in the fan file of that clone) cannot be provisioned again.
   prefix="smoke-$(date +%s)"
   ./mvnw -B -q -f loadtest/pom.xml test-compile exec:java@provision gatling:test exec:java@check \
-    -DbaseUrl="$0" -Dusers=50 -DwindowSeconds=5 -Dseats=40 -Dcapacity=10 -DrepoRoot="$PWD" -DfanPrefix="$prefix" &&
+    -DbaseUrl="$0" -Dusers=50 -DwindowSeconds=5 -Dseats=40 -Dcapacity=10 -DopensInSeconds=2 -DrepoRoot="$PWD" -DfanPrefix="$prefix" &&
   echo "[loadtest] smoke run passed its checks"' "$BASE"

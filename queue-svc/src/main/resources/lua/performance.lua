@@ -8,6 +8,6 @@ if tonumber(A.version) <= current then return cjson.encode({applied = false}) en
 redis.call('HSET', K.meta, 'version', A.version, 'state', A.state)
 if A.state == 'deleted' then
   redis.call('DEL', K.config, K.waiting, K.active, K.seq, K.tickets, K.gone, K.reentered, K.rate, K.audit, K.stats,
-    K.sessions, K.grants)
+    K.sessions, K.grants, K.prequeue, K.draw)
 end
 return cjson.encode({applied = true})

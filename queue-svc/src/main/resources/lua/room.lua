@@ -39,10 +39,52 @@ local function end_session(u)
 end
 
 local function forget(u)
+  redis.call('SREM', K.prequeue, u)
   redis.call('ZREM', K.waiting, u)
   redis.call('ZREM', K.gone, u)
   redis.call('HDEL', K.tickets, u)
   redis.call('SREM', K.reentered, u)
+end
+
+-- The scheduled opening (config opensAt, epoch ms; 0 = none). Before it, fans wait in the pre-queue, a set: entering
+-- again changes nothing, so nobody improves their odds by entering often. At opensAt the admission ticker draws them
+-- (draw below); the room stays "before opening" until the draw has started, whatever the clock says, so a late ticker
+-- never lets a later arrival overtake the pre-queue.
+local DRAW_BATCH = 5000
+local function opens_at() return tonumber(redis.call('HGET', K.config, 'opensAt') or '0') end
+local function draw_started() return redis.call('HEXISTS', K.stats, 'drawSeed') == 1 end
+local function before_opening(now) return opens_at() > now and not draw_started() end
+
+-- The draw: every pre-queued fan gets the score of the first 48 bits of SHA-1(seed ":" user) — below every arrival
+-- score (arrival ms * 1000 > 2^48), so the drawn fans are ahead of everyone who arrives later, in an order nobody
+-- could choose: the seed comes from the pod's SecureRandom at the opening and is published in the audit afterwards,
+-- so anyone can re-run the draw from the seed and the list of entrants. A fan's score depends only on the seed and
+-- their id, not on the order of drawing, so a big pre-queue is drawn in batches of DRAW_BATCH (one per admission
+-- round, Redis never blocked long) with the same result. Returns true while fans remain to be drawn; no one is
+-- admitted until then.
+local function draw(now, seed)
+  if redis.call('SCARD', K.prequeue) == 0 then
+    if draw_started() and not redis.call('HGET', K.stats, 'drawDoneAt') then
+      redis.call('HSET', K.stats, 'drawDoneAt', int(now))
+    end
+    return false
+  end
+  if not draw_started() then
+    local o = opens_at()
+    if o > now then return false end
+    redis.call('HSET', K.stats, 'drawSeed', seed, 'drawStartedAt', int(now), 'drawOpensAt', int(o))
+  end
+  local s = redis.call('HGET', K.stats, 'drawSeed')
+  local batch = redis.call('SPOP', K.prequeue, DRAW_BATCH)
+  for _, u in ipairs(batch) do
+    local h = redis.sha1hex(s .. ':' .. u)
+    redis.call('ZADD', K.waiting, int(tonumber(string.sub(h, 1, 12), 16)), u)
+    redis.call('RPUSH', K.draw, h .. ' ' .. u)
+  end
+  redis.call('HINCRBY', K.stats, 'drawn', #batch)
+  if redis.call('SCARD', K.prequeue) > 0 then return true end
+  redis.call('HSET', K.stats, 'drawDoneAt', int(now))
+  return false
 end
 
 -- Expired sessions free their slot; waiters whose last socket closed more than the grace period ago lose their
@@ -94,28 +136,36 @@ local function admit(now)
 end
 
 -- Admits per second (x1000) over the sliding window; before anyone was admitted, the configured rate, or the
--- turnover of a full room (capacity / session TTL). The hash holds at most WINDOW_S + 1 fields.
-local function admit_rate_milli(now)
+-- turnover of a full room (capacity / session TTL). The hash holds at most WINDOW_S + 1 fields. Second answer:
+-- stalled — nobody was admitted during the window although the room is full and fans wait (the estimate is then the
+-- sessions' turnover, which nobody has seen happen).
+local function admit_pace(now)
   local capacity, ttl, per_second = settings()
   local sec = math.floor(now / 1000)
-  local sum, oldest = 0, sec
+  local sum, oldest, recent = 0, sec, false
   local r = redis.call('HGETALL', K.rate)
   for i = 1, #r, 2 do
     local s = tonumber(r[i])
+    if s >= sec - WINDOW_S then recent = true end
     if s >= sec - WINDOW_S and s < sec then
       sum = sum + tonumber(r[i + 1])
       if s < oldest then oldest = s end
     end
   end
-  if sum > 0 then return math.floor(sum * 1000 / (sec - oldest)) end
-  if redis.call('ZCARD', K.active) >= capacity then return math.max(1, math.floor(capacity * 1000 / ttl)) end
-  return per_second * 1000
+  if sum > 0 then return math.floor(sum * 1000 / (sec - oldest)), false end
+  if redis.call('ZCARD', K.active) >= capacity then
+    return math.max(1, math.floor(capacity * 1000 / ttl)), not recent and redis.call('ZCARD', K.waiting) > 0
+  end
+  return per_second * 1000, false
 end
 
--- {kind = 'W', rank = 0-based} | {kind = 'A', expiresAt = ms, sid = ..., token = signed admission or nil} | {kind = 'N'}
+-- {kind = 'P', opensAt = ms} (pre-queued, not drawn yet) | {kind = 'W', rank = 0-based} |
+-- {kind = 'A', expiresAt = ms, sid = ..., token = signed admission or nil} | {kind = 'N'}.
+-- While a draw is under way, the fans still to be drawn will all land ahead of a waiting fan: they count in its rank.
 local function place(u, now)
+  if redis.call('SISMEMBER', K.prequeue, u) == 1 then return {kind = 'P', opensAt = opens_at()} end
   local r = redis.call('ZRANK', K.waiting, u)
-  if r then return {kind = 'W', rank = r} end
+  if r then return {kind = 'W', rank = r + redis.call('SCARD', K.prequeue)} end
   local e = redis.call('ZSCORE', K.active, u)
   if e and tonumber(e) > now then
     local sid = redis.call('HGET', K.sessions, u)

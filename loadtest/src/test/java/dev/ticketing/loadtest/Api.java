@@ -145,6 +145,22 @@ public final class Api {
     }
 
     /** Admin creates the performance (one showtime, {@code seats} rounded up to whole rows of 20) and opens its room. */
+    /**
+     * Schedules the room's opening {@code inSeconds} from now (allowed while nobody has entered): fans who come before
+     * it wait in the pre-queue and are drawn at random at that instant. Returns the opening time.
+     */
+    public OffsetDateTime scheduleOpening(String adminToken, String performanceId, int capacity, int sessionTtlSeconds,
+                                          int inSeconds) throws IOException, InterruptedException {
+        OffsetDateTime opensAt = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(inSeconds);
+        ObjectNode config = JSON.createObjectNode().put("capacity", capacity).put("sessionTtlSeconds", sessionTtlSeconds)
+                .put("opensAt", opensAt.toString());
+        HttpResponse<String> c = send("PUT", "/api/queues/" + performanceId + "/config", adminToken, config);
+        if (c.statusCode() != 200) {
+            throw new IOException("schedule the opening: HTTP " + c.statusCode() + " " + c.body());
+        }
+        return opensAt;
+    }
+
     public Created createOnSale(String adminToken, int seats, int capacity, int sessionTtlSeconds) throws Exception {
         int perRow = Math.min(20, seats);
         int rows = (seats + perRow - 1) / perRow;

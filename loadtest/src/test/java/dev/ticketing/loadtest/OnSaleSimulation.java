@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The on-sale: {@code users} fans (provisioned before the sale by {@link ProvisionFans}: loadtest/provision-fans.sh,
  * or made up in {@link #before()}) arrive within
- * {@code windowSeconds}, enter the waiting room, hold the WebSocket until ADMITTED, read the seat map, hold random
+ * {@code windowSeconds}, enter the waiting room (with {@code opensInSeconds}, a scheduled opening: the early ones in
+ * the pre-queue, drawn at the opening), hold the WebSocket until ADMITTED, read the seat map, hold random
  * available seats (another pick on 409), order with tok_approve (a {@code declineShare} with tok_decline) and poll the
  * order to a final state. Besides Gatling's own report it writes {@code runFile} (ids, outcomes, samples) for
  * {@link RunChecker}.
@@ -175,7 +176,12 @@ public class OnSaleSimulation extends Simulation {
                             jsonPath("$.status").saveAs("queueStatus"),
                             jsonPath("$.ticket").optional().saveAs("ticket"),
                             jsonPath("$.admissionToken").optional().saveAs("admissionToken")))
-            .exec(s -> sample(s, "enter"))
+            .exec(s -> {
+                if ("BEFORE_OPENING".equals(s.getString("queueStatus"))) {
+                    outcome("preQueued"); // the socket hears the countdown, then a position after the draw
+                }
+                return sample(s, "enter");
+            })
             .exitHereIfFailed()
             .doIf(s -> !"ADMITTED".equals(s.getString("queueStatus"))).then(
                     exec(ws("waiting room").connect(s -> "/api/queues/" + s.getString("perfId") + "/ws?ticket="
@@ -276,6 +282,12 @@ public class OnSaleSimulation extends Simulation {
             // Fans are provisioned ahead (loadtest/provision-fans.sh); whatever is missing is made up here, and every
             // token that would expire during the arrival window is refreshed first.
             FANS.addAll(ProvisionFans.provision(P, ProvisionFans.fansFile(P), P.windowSeconds() + 120));
+            if (P.opensInSeconds() > 0) {
+                // Fresh admin token: provisioning may have outlived the first one.
+                admin = api.login(P.adminEmail(), P.adminPassword());
+                System.out.println("[loadtest] the room opens at " + api.scheduleOpening(admin, SALE.performanceId(),
+                        P.capacity(), P.sessionTtlSeconds(), P.opensInSeconds()) + "; fans who come earlier are drawn");
+            }
             saleStartedAt = System.currentTimeMillis();
         } catch (Exception e) {
             throw new IllegalStateException("load test setup failed: " + e.getMessage(), e);

@@ -1,9 +1,13 @@
 package dev.ticketing.loadtest;
 
-/** Scenario parameters, from system properties (the pom passes -Dname=value through; defaults = the default preset). */
+/**
+ * Scenario parameters, from system properties (the pom passes -Dname=value through; defaults = the default preset).
+ * {@code opensInSeconds} > 0 schedules the room's opening that many seconds after the fans start arriving: those who
+ * come earlier wait in the pre-queue and are drawn at the opening.
+ */
 public record Params(String baseUrl, int users, int windowSeconds, int seats, int capacity, int seatsPerFan,
                     double declineShare, int sessionTtlSeconds, int maxQueueWaitSeconds, int signupParallelism,
-                    String fanPrefix, String runFile, String adminEmail, String adminPassword) {
+                    String fanPrefix, String runFile, String adminEmail, String adminPassword, int opensInSeconds) {
 
     public static Params fromSystem() {
         return new Params(
@@ -13,7 +17,7 @@ public record Params(String baseUrl, int users, int windowSeconds, int seats, in
                 num("sessionTtlSeconds", 120), num("maxQueueWaitSeconds", 900), num("signupParallelism", 4),
                 str("fanPrefix", "fan"), str("runFile", "target/loadtest/run.json"),
                 env("TICKETING_ADMIN_EMAIL", "admin@ticketing.local"),
-                adminPasswordFromEnvOrStack());
+                adminPasswordFromEnvOrStack(), num("opensInSeconds", 0));
     }
 
     /**
@@ -39,7 +43,7 @@ public record Params(String baseUrl, int users, int windowSeconds, int seats, in
         return "baseUrl=" + baseUrl + " users=" + users + " windowSeconds=" + windowSeconds + " seats=" + seats
                 + " capacity=" + capacity + " seatsPerFan=" + seatsPerFan + " declineShare=" + declineShare
                 + " sessionTtlSeconds=" + sessionTtlSeconds + " maxQueueWaitSeconds=" + maxQueueWaitSeconds
-                + " fanPrefix=" + fanPrefix + " runFile=" + runFile;
+                + " fanPrefix=" + fanPrefix + " runFile=" + runFile + " opensInSeconds=" + opensInSeconds;
     }
 
     public String wsBaseUrl() {

@@ -109,6 +109,24 @@ public final class RunChecker {
                     audit.path("admitted").asLong(), audit.path("reentered").asLong(), audit.path("inversions").asLong(),
                     audit.path("outOfOrderAdmissions").asLong());
             invariant("admission-order inversions (non re-entered fans)", audit.path("inversions").asLong());
+            JsonNode draw = audit.path("draw");
+            if (draw.isObject()) {
+                JsonNode phases = audit.path("phases");
+                line("scheduled opening %s: %d drawn (seed %s, drawn %s → %s); draw phase %d admitted, %d inversions; "
+                                + "arrival phase %d admitted, %d inversions",
+                        draw.path("opensAt").asText(), draw.path("entrants").asLong(), draw.path("seed").asText(),
+                        draw.path("startedAt").asText(), draw.path("doneAt").asText(),
+                        phases.path("draw").path("admitted").asLong(), phases.path("draw").path("inversions").asLong(),
+                        phases.path("arrival").path("admitted").asLong(), phases.path("arrival").path("inversions").asLong());
+                invariant("admissions out of draw order (drawn fans)", phases.path("draw").path("inversions").asLong());
+                invariant("admissions out of arrival order (after the opening)",
+                        phases.path("arrival").path("inversions").asLong());
+                long preQueued = run.path("outcomes").path("preQueued").asLong();
+                if (preQueued > 0) {
+                    invariant("pre-queued fans missing from the draw",
+                            Math.max(0, preQueued - draw.path("entrants").asLong()));
+                }
+            }
         } else {
             line("waiting room audit: HTTP %d %s", a.statusCode(), a.body());
             invariant("audit endpoint unreachable", 1);

@@ -79,7 +79,7 @@ public class AdmissionScheduler {
             metrics.roomGone(performanceId);
             return;
         }
-        metrics.roomSizes(performanceId, round.waiting(), round.active(), round.inversions());
+        metrics.roomSizes(performanceId, round.waiting(), round.active(), round.prequeued(), round.inversions());
         if (!round.admitted().isEmpty()) {
             // Tell the newly admitted on this pod now, and only them; the others hear at their next slice.
             sockets.admitted(performanceId, round.admitted());

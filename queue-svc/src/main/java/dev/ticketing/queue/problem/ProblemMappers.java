@@ -65,6 +65,11 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response opened(dev.ticketing.queue.room.RoomOpenedException e) {
+        return respond(Problem.of(409, "Room already opened", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {
         return unauthorized();
     }

@@ -43,7 +43,11 @@ public record RoomKeys(String performanceId) {
         /** user → session id of the live admission; booking-svc checks admission tokens against it. */
         SESSIONS,
         /** user → the admission token signed for that session (signed once, read by every status). */
-        GRANTS;
+        GRANTS,
+        /** users who entered before a scheduled opening (a set: one entry per user, however often they enter). */
+        PREQUEUE,
+        /** the opening draw, "hash user" per drawn fan (the audit sorts it into the draw order). */
+        DRAW;
 
         /** The name in Redis and in the scripts' {@code K} table. */
         public String part() {

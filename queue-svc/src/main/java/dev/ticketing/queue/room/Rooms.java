@@ -8,6 +8,7 @@ import io.quarkus.redis.datasource.set.SetCommands;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -81,27 +82,35 @@ public class Rooms {
 
     public RoomSettings settings(String performanceId) {
         Map<String, String> h = hashes.hgetall(new RoomKeys(performanceId).config());
+        String opensAt = h.get("opensAt");
         return new RoomSettings(performanceId,
                 intOr(h.get("capacity"), defaults.capacity()),
                 intOr(h.get("sessionTtlSeconds"), defaults.sessionTtlSeconds()),
-                intOr(h.get("admitPerSecond"), defaults.admitPerSecond()), exists(performanceId));
+                intOr(h.get("admitPerSecond"), defaults.admitPerSecond()), exists(performanceId),
+                opensAt == null ? null : Instant.ofEpochMilli(Long.parseLong(opensAt)));
+    }
+
+    /** The answer of lua/configure.lua: {@code opened} when a new opening time came after the opening. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    record Configured(boolean opened, long opensAt) {
     }
 
     /**
-     * Stores an admin's settings. Allowed before the performance event arrives (the admin may configure right after
-     * publishing); entries still need the room to exist.
+     * Stores an admin's settings, in one script so the opening time cannot move once the room has opened. Allowed
+     * before the performance event arrives (the admin may configure right after publishing); entries still need the
+     * room to exist.
      */
     public RoomSettings configure(String performanceId, RoomConfigRequest request) {
-        String key = new RoomKeys(performanceId).config();
-        Map<String, String> fields = new HashMap<>();
-        fields.put("capacity", request.capacity().toString());
-        fields.put("sessionTtlSeconds", request.sessionTtlSeconds().toString());
-        if (request.admitPerSecond() != null) {
-            fields.put("admitPerSecond", request.admitPerSecond().toString());
-        } else {
-            hashes.hdel(key, "admitPerSecond");
+        Map<String, Object> args = new HashMap<>();
+        args.put("capacity", request.capacity());
+        args.put("sessionTtlSeconds", request.sessionTtlSeconds());
+        args.put("admitPerSecond", request.admitPerSecond() == null ? 0 : request.admitPerSecond());
+        args.put("opensAt", request.opensAt() == null ? 0 : request.opensAt().toInstant().toEpochMilli());
+        Configured c = scripts.run(RoomScripts.Script.CONFIGURE, performanceId, args, Configured.class)
+                .await().indefinitely();
+        if (c.opened()) {
+            throw new RoomOpenedException(performanceId, Instant.ofEpochMilli(c.opensAt()));
         }
-        hashes.hset(key, fields);
         return settings(performanceId);
     }
 

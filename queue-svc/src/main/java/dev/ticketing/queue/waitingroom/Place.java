@@ -11,6 +11,10 @@ public sealed interface Place {
     record Admitted(long sessionExpiresAtMillis, String sessionId, String token) implements Place {
     }
 
+    /** In the pre-queue of a scheduled opening, not drawn yet; {@code opensAtMillis} 0 when the opening is now. */
+    record PreQueued(long opensAtMillis) implements Place {
+    }
+
     record Absent() implements Place {
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class QueueMetrics {
 
-    private record RoomGauges(AtomicLong waiting, AtomicLong active, AtomicLong inversions) {
+    private record RoomGauges(AtomicLong waiting, AtomicLong active, AtomicLong prequeued, AtomicLong inversions) {
     }
 
     private final MeterRegistry registry;
@@ -38,15 +38,18 @@ public class QueueMetrics {
                 .description("Open waiting-room WebSockets on this pod").register(registry);
     }
 
-    public void roomSizes(String performanceId, long waiting, long active, long inversions) {
+    public void roomSizes(String performanceId, long waiting, long active, long prequeued, long inversions) {
         RoomGauges g = rooms.computeIfAbsent(performanceId, this::register);
         g.waiting().set(waiting);
+        g.prequeued().set(prequeued);
         g.active().set(active);
         g.inversions().set(inversions);
     }
 
     private RoomGauges register(String performanceId) {
-        RoomGauges g = new RoomGauges(new AtomicLong(), new AtomicLong(), new AtomicLong());
+        RoomGauges g = new RoomGauges(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
+        Gauge.builder("queue.prequeue.size", g.prequeued(), AtomicLong::get).tag("performance", performanceId)
+                .description("Fans in the pre-queue of a scheduled opening, not drawn yet").register(registry);
         Gauge.builder("queue.waiting.size", g.waiting(), AtomicLong::get).tag("performance", performanceId)
                 .description("Users waiting in the line").register(registry);
         Gauge.builder("queue.active.size", g.active(), AtomicLong::get).tag("performance", performanceId)
@@ -59,7 +62,8 @@ public class QueueMetrics {
 
     public void roomGone(String performanceId) {
         if (rooms.remove(performanceId) != null) {
-            for (String name : List.of("queue.waiting.size", "queue.active.size", "queue.fairness.inversions")) {
+            for (String name : List.of("queue.waiting.size", "queue.active.size", "queue.prequeue.size",
+                    "queue.fairness.inversions")) {
                 var meter = registry.find(name).tag("performance", performanceId).meter();
                 if (meter != null) {
                     registry.remove(meter);

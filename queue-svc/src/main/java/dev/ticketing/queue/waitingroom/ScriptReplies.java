@@ -14,13 +14,17 @@ final class ScriptReplies {
     private ScriptReplies() {
     }
 
-    /** {@code kind} W (waiting, {@code rank} 0-based), A (admitted, session {@code sid} until {@code expiresAt}), N. */
+    /**
+     * {@code kind} P (pre-queued until {@code opensAt}), W (waiting, {@code rank} 0-based), A (admitted, session
+     * {@code sid} until {@code expiresAt}), N.
+     */
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record PlaceReply(String kind, long rank, long expiresAt, String sid, String token) {
+    record PlaceReply(String kind, long rank, long expiresAt, String sid, String token, long opensAt) {
 
         Place place() {
             return switch (kind == null ? "N" : kind) {
+                case "P" -> new Place.PreQueued(opensAt);
                 case "W" -> new Place.Waiting(rank);
                 case "A" -> new Place.Admitted(expiresAt, sid, token);
                 default -> new Place.Absent();
@@ -39,18 +43,19 @@ final class ScriptReplies {
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record EnterReply(boolean noRoom, PlaceReply place, String ticket, boolean kept, long rateMilli,
+    record EnterReply(boolean noRoom, PlaceReply place, String ticket, boolean kept, long rateMilli, boolean stalled,
                       List<AdmittedReply> admitted) {
     }
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record AdmitReply(boolean live, long waiting, long active, long inversions, List<AdmittedReply> admitted) {
+    record AdmitReply(boolean live, long waiting, long active, long prequeued, long inversions,
+                      List<AdmittedReply> admitted) {
     }
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record PositionsReply(boolean live, long rateMilli, List<PlaceReply> places) {
+    record PositionsReply(boolean live, long rateMilli, boolean stalled, List<PlaceReply> places) {
     }
 
     @RegisterForReflection

@@ -15,7 +15,10 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +42,20 @@ public class WaitingRoom {
     }
 
     /** Result of one admission round. */
-    public record AdmitRound(boolean live, long waiting, long active, long inversions, List<Granted> admitted) {
+    public record AdmitRound(boolean live, long waiting, long active, long prequeued, long inversions,
+                             List<Granted> admitted) {
     }
 
-    /** Places of many users at once, plus the room's admit rate (per second x 1000). */
-    public record Positions(boolean live, long admitRateMilli, Map<String, Place> places) {
+    /** The room's admit rate (per second x 1000) and whether admissions are stalled (see EntryStatus). */
+    public record Pace(long rateMilli, boolean stalled) {
     }
+
+    /** Places of many users at once, plus the room's pace. */
+    public record Positions(boolean live, Pace pace, Map<String, Place> places) {
+    }
+
+    /** The opening draws' seeds: unpredictable until the draw has run, published in the audit afterwards. */
+    private static final SecureRandom SEEDS = new SecureRandom();
 
     private final RoomScripts scripts;
     private final AdmissionTokens tokens;
@@ -70,7 +81,8 @@ public class WaitingRoom {
             List<Admission> admitted = ScriptReplies.admissions(r.admitted());
             metrics.admitted(performanceId, admitted);
             return signed(performanceId, userId, r.place().place())
-                    .map(place -> new Entry(view(place, r.rateMilli(), r.ticket()), r.kept(), admitted));
+                    .map(place -> new Entry(view(place, new Pace(r.rateMilli(), r.stalled()), r.ticket(),
+                            System.currentTimeMillis()), r.kept(), admitted));
         });
     }
 
@@ -78,7 +90,7 @@ public class WaitingRoom {
     public Uni<EntryStatus> status(String performanceId, String userId) {
         return positions(performanceId, List.of(userId), false)
                 .flatMap(p -> signed(performanceId, userId, p.places().get(userId))
-                        .map(place -> view(place, p.admitRateMilli(), null)));
+                        .map(place -> view(place, p.pace(), null, System.currentTimeMillis())));
     }
 
     /** One round trip for all the given users (a slice of a pod's sockets). {@code connected} clears disconnect marks. */
@@ -90,7 +102,7 @@ public class WaitingRoom {
                     for (int i = 0; i < users.size() && i < replies.size(); i++) {
                         places.put(users.get(i), replies.get(i).place());
                     }
-                    return new Positions(r.live(), r.rateMilli(), places);
+                    return new Positions(r.live(), new Pace(r.rateMilli(), r.stalled()), places);
                 });
     }
 
@@ -111,18 +123,20 @@ public class WaitingRoom {
     }
 
     /**
-     * One admission round: reap expired sessions and lost waiters, admit from the head while active < capacity, then
-     * sign each new admission's token once (on a worker thread) and keep it in the room.
+     * One admission round: reap expired sessions and lost waiters, draw the pre-queue once the opening has come (with
+     * a fresh seed from a SecureRandom, used only by the round that starts the draw), admit from the head while
+     * active < capacity, then sign each new admission's token once (on a worker thread) and keep it in the room.
      */
     public Uni<AdmitRound> admit(String performanceId) {
-        return scripts.run(Script.ADMIT, performanceId, Map.of(), AdmitReply.class).flatMap(r -> {
+        return scripts.run(Script.ADMIT, performanceId, Map.of("seed", newSeed()), AdmitReply.class).flatMap(r -> {
             List<Admission> admitted = ScriptReplies.admissions(r.admitted());
             metrics.admitted(performanceId, admitted);
             if (admitted.isEmpty()) {
-                return Uni.createFrom().item(new AdmitRound(r.live(), r.waiting(), r.active(), r.inversions(), List.of()));
+                return Uni.createFrom().item(new AdmitRound(r.live(), r.waiting(), r.active(), r.prequeued(),
+                        r.inversions(), List.of()));
             }
-            return grant(performanceId, admitted)
-                    .map(granted -> new AdmitRound(r.live(), r.waiting(), r.active(), r.inversions(), granted));
+            return grant(performanceId, admitted).map(granted -> new AdmitRound(r.live(), r.waiting(), r.active(),
+                    r.prequeued(), r.inversions(), granted));
         });
     }
 
@@ -155,23 +169,38 @@ public class WaitingRoom {
         return Uni.createFrom().item(place);
     }
 
-    /** The public view of a place; null when absent. Never signs: an admitted place carries its token. */
-    public static EntryStatus view(Place place, long admitRateMilli, String ticket) {
+    /** The public view of a place at {@code nowMillis}; null when absent. Never signs: an admitted place carries its token. */
+    public static EntryStatus view(Place place, Pace pace, String ticket, long nowMillis) {
         if (place instanceof Place.Waiting w) {
             return new EntryStatus(EntryStatus.Status.WAITING, w.rank() + 1, w.rank(),
-                    estimatedWaitSeconds(w.rank(), admitRateMilli), null, ticket, null);
+                    estimatedWaitSeconds(w.rank() + 1, pace.rateMilli()), null, ticket, null, null, null,
+                    pace.stalled() ? Boolean.TRUE : null);
         }
         if (place instanceof Place.Admitted a) {
-            return new EntryStatus(EntryStatus.Status.ADMITTED, 0, 0, 0, a.token(), ticket, null);
+            return EntryStatus.admitted(a.token(), ticket, null);
+        }
+        if (place instanceof Place.PreQueued p) {
+            long in = Math.max(0, (p.opensAtMillis() - nowMillis + 999) / 1000);
+            return new EntryStatus(EntryStatus.Status.BEFORE_OPENING, 0, 0, 0, null, ticket, null,
+                    p.opensAtMillis() > 0 ? Instant.ofEpochMilli(p.opensAtMillis()) : null, in, null);
         }
         return null;
     }
 
-    /** ahead ÷ measured admit rate, rounded up. */
-    static long estimatedWaitSeconds(long ahead, long admitRateMilli) {
-        if (ahead == 0) {
+    /**
+     * The fan's own turn: position ÷ measured admit rate, rounded up — position 1 waits for the next free slot, not
+     * "0 s" while nobody is being admitted.
+     */
+    static long estimatedWaitSeconds(long position, long admitRateMilli) {
+        if (position <= 0) {
             return 0;
         }
-        return (ahead * 1000 + Math.max(1, admitRateMilli) - 1) / Math.max(1, admitRateMilli);
+        return (position * 1000 + Math.max(1, admitRateMilli) - 1) / Math.max(1, admitRateMilli);
+    }
+
+    private static String newSeed() {
+        byte[] seed = new byte[16];
+        SEEDS.nextBytes(seed);
+        return HexFormat.of().formatHex(seed);
     }
 }

@@ -180,11 +180,12 @@ public class WaitingRoomSockets {
             if (place instanceof Place.Admitted a && a.token() == null) {
                 // Admitted a moment ago by another pod that is still signing: sign here rather than wait.
                 room.signed(performanceId, s.userId(), a).subscribe().with(
-                        signed -> send(s, encode(WaitingRoom.view(signed, 0, s.ticket()).sentAt(System.currentTimeMillis()))),
+                        signed -> send(s, encode(EntryStatus.admitted(((Place.Admitted) signed).token(), s.ticket(),
+                                System.currentTimeMillis()))),
                         e -> Log.debugf("admission token for %s not ready: %s", s.userId(), e.getMessage()));
                 continue;
             }
-            EntryStatus status = WaitingRoom.view(place, positions.admitRateMilli(), s.ticket());
+            EntryStatus status = WaitingRoom.view(place, positions.pace(), s.ticket(), now);
             Runnable write;
             if (status == null) {
                 // Left in another tab, place lost, session over or room deleted: nothing more to tell.
@@ -218,7 +219,7 @@ public class WaitingRoomSockets {
                 continue;
             }
             for (Socket s : tabs) {
-                EntryStatus status = new EntryStatus(EntryStatus.Status.ADMITTED, 0, 0, 0, g.token(), s.ticket(), now);
+                EntryStatus status = EntryStatus.admitted(g.token(), s.ticket(), now);
                 String frame = encode(status);
                 if (s.context() == null) {
                     send(s, frame);
