@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Plain HTTP client for the steps that happen before the on-sale (admin setup, fans provisioned and logged in) and
- * for the checker. Everything goes through the public API at {@code baseUrl} (DESIGN.md), like any API consumer.
+ * for the checker. Everything goes through the public API at {@code baseUrl} (docs/api.md), like any API consumer.
  */
 public final class Api {
     public static final ObjectMapper JSON = new ObjectMapper();

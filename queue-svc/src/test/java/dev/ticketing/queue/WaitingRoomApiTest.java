@@ -44,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The REST contract of the waiting room (DESIGN.md, Public API). */
+/** The REST contract of the waiting room (docs/api.md). */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(value = RedisTestResource.class, initArgs = @ResourceArg(name = "db", value = "3"))

@@ -2,6 +2,6 @@ package dev.ticketing.search.query;
 
 import java.util.List;
 
-/** GET /api/search/performances answer (DESIGN.md public API): one page and the total number of matches. */
+/** GET /api/search/performances answer (docs/api.md): one page and the total number of matches. */
 public record SearchPage(List<PerformanceItem> items, int page, int size, long total) {
 }
