@@ -12,7 +12,8 @@
 //   5. fan A cancels one booking in "my tickets": REFUNDED, and the seat is back on sale.
 // The flaky phone (in step 1): a third fan (API only) waits behind fan B; fan B's browser goes offline and its socket
 // is dropped mid-wait; back online, the page reconnects with its ticket and fan B is at the same position (1, not
-// behind fan C), with the same ticket.
+// behind fan C), with the same ticket. Offline for longer than the grace period (30 s), the page gives the place up
+// only then, makes a fresh entry when the network is back and says so: fan B is behind fan C.
 // The on-sale (step 6): a second performance whose waiting room the admin schedules to open a few seconds ahead on
 // the admin page; both fans enter before the opening and see the countdown (BEFORE_OPENING); at the opening they are
 // drawn (one admitted, the other waiting at position 1, never before opensAt), and the admitted fan's "best
@@ -199,7 +200,35 @@ async function main() {
     assert(cAfter.position === 2, `fan C is still behind fan B (position ${cAfter.position})`);
     await b.page.screenshot({ path: path.join(ARTIFACTS, '01c-fan-b-reconnected.png') });
     log(`fan B dropped for ${((Date.now() - dropAt) / 1000).toFixed(1)} s (${b.sockets - socketsBefore} new socket(s)), back at position ${positionAfter}; fan C still 2`);
+
+    // 1c. Gone for longer than the grace period (30 s): the place is lost, and the page says so. Here the server must
+    //     see the socket close (Chromium's offline mode holds the close frame back, so the server would keep a
+    //     half-open socket and the place): the page closes it while online, and every later socket fails as on a dead
+    //     network until the test brings the network back (an `online` event).
+    const longDropAt = Date.now();
+    await b.page.evaluate(() => {
+      const Real = window.WebSocket;
+      const Dead = function DeadNetwork(url, protocols) { return new Real('ws://127.0.0.1:9/', protocols); };
+      Object.setPrototypeOf(Dead, Real);
+      Dead.prototype = Real.prototype;
+      window.e2eRealWebSocket = Real;
+      window.WebSocket = Dead;
+      queueSocket.ws.close(4000, 'e2e: the network went away for long');
+    });
+    await b.page.waitForSelector('#notice:not([hidden]):has-text("아직 연결되지")', { timeout: 60000 });
+    assert(Date.now() - longDropAt >= 29000, `the page said the place may be gone after ${Date.now() - longDropAt} ms, before the grace period ended`);
+    await sleep(2000); // the server's reaper runs every 250 ms
+    await b.page.evaluate(() => { window.WebSocket = window.e2eRealWebSocket; window.dispatchEvent(new Event('online')); });
+    await b.page.waitForSelector('#notice.error:not([hidden]):has-text("맨 뒤")', { timeout: 30000 });
+    await b.page.waitForSelector('[data-testid=queue-position]:text-is("2")');
+    const ticketLong = await b.page.evaluate((id) => JSON.parse(sessionStorage.getItem('q:' + id)).ticket, ctx.performanceId);
+    assert(ticketLong !== ticketBefore, 'a fresh entry (new ticket) after the grace period');
+    const { data: cFirst } = await api('GET', `/api/queues/${ctx.performanceId}/entries/me`, { token: c.token, expect: [200] });
+    assert(cFirst.position === 1, `fan C moved ahead of fan B (position ${cFirst.position})`);
+    await b.page.screenshot({ path: path.join(ARTIFACTS, '01d-fan-b-back-of-line.png') });
+    log(`fan B offline for ${((Date.now() - longDropAt) / 1000).toFixed(1)} s: told so, fresh entry at position 2 behind fan C`);
     await api('DELETE', `/api/queues/${ctx.performanceId}/entries/me`, { token: c.token, expect: [200, 204] });
+    await b.page.waitForSelector('[data-testid=queue-position]:text-is("1")');
 
     // 2. A buys the first seat; that frees A's slot and B is admitted by the waiting room itself.
     const seatIds = await a.page.$$eval('.seat[data-seat-id]', (els) => els.map((e) => e.dataset.seatId));

@@ -307,8 +307,11 @@ async function performancePage(id) {
 // One socket per tab. The server keeps a fan's place for RECONNECT_GRACE_MS after their last socket closed, for a
 // socket that comes back presenting the entry's ticket (docs/architecture.md "Waiting-room ticket"); entering again
 // (a page refresh, a new entry) puts the fan at the back. So on a drop the socket reconnects with the ticket, with
-// full-jitter exponential backoff (phones on a flaky network must not all come back in the same instant), for as
-// long as the grace period lasts; only then does it make a fresh entry, and the page says why.
+// full-jitter exponential backoff (phones on a flaky network must not all come back in the same instant), and tells
+// the fan how long the place is kept. Past the grace period it still presents the ticket: the server, which alone
+// knows when it saw the socket go (a half-open one it may never have seen go), keeps the place or answers with a
+// fresh entry at the back and a new ticket — and then the page says the place was lost and why. Never a POST of its
+// own: a second entry would only send the fan to the back again.
 const RECONNECT_GRACE_MS = 30000;   // queue-svc's queue.reconnect-grace
 const BACKOFF_BASE_MS = 500, BACKOFF_CAP_MS = 5000;
 // The server pushes a frame at least once a second: a socket silent for this long is dead even if it looks open
@@ -358,13 +361,13 @@ const queueSocket = {
         first = false;
         // The server answers a stale ticket (grace over, place given up) with an entry at the back and a new ticket.
         const movedBack = presented && status.ticket && status.ticket !== presented && status.status !== 'ADMITTED';
-        if (movedBack) { event = 'movedBack'; store.setItem('q:' + id, JSON.stringify({ ...this.mark(), first: null })); }
-        else if (this.lostAt !== null) event = 'reconnected';
+        if (movedBack) { event = { type: 'movedBack', afterDrop: this.lostAt !== null }; store.setItem('q:' + id, JSON.stringify({ ...this.mark(), first: null })); }
+        else if (this.lostAt !== null) event = { type: 'reconnected' };
         this.attempt = 0;
         this.lostAt = null;
       }
       if (status.ticket) store.setItem('q:' + id, JSON.stringify({ ...this.mark(), ticket: status.ticket }));
-      if (event) this.emit({ type: event });
+      if (event) this.emit(event);
       if (status.status === 'ADMITTED' && status.admissionToken) store.setItem('adm:' + id, status.admissionToken);
       this.emit({ type: 'status', status });
     };
@@ -395,32 +398,14 @@ const queueSocket = {
     if (this.stopped || this.retryTimer || (this.ws && this.ws.readyState <= WebSocket.OPEN)) return;
     const left = this.graceLeft();
     this.emit({ type: 'reconnecting', graceLeftMs: Math.max(0, left), attempt: this.attempt });
-    // Inside the grace period the last try lands before it ends; after it, the backoff stays capped.
-    const delay = left > 0 ? Math.min(backoff(this.attempt), Math.max(0, left - 250)) : backoff(this.attempt);
+    // Inside the grace period no wait outlasts it; after it, the backoff stays capped.
+    const delay = left > 0 ? Math.min(backoff(this.attempt), left) : backoff(this.attempt);
     this.attempt++;
     this.retryTimer = setTimeout(() => { this.retryTimer = null; this.reconnectNow(); }, delay);
   },
   // The page, the network (`online`) or the tab (`visibilitychange`) says now is a good time: skip the wait.
-  async reconnectNow() {
+  reconnectNow() {
     if (this.stopped || (this.ws && this.ws.readyState <= WebSocket.OPEN)) return;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    if (this.lostAt !== null && this.graceLeft() <= 0 && this.mark().ticket) {
-      // The place is gone by now: a fresh entry (the back of the line), then the socket with its new ticket.
-      try {
-        const { data } = await api('POST', `/api/queues/${encodeURIComponent(this.performanceId)}/entries`);
-        if (this.stopped) return;
-        store.setItem('q:' + this.performanceId, JSON.stringify({ ...this.mark(), ticket: data.ticket, first: null }));
-        this.lostAt = null;
-        this.attempt = 0;
-        if (data.status !== 'ADMITTED') this.emit({ type: 'movedBack' });
-        this.emit({ type: 'status', status: data });
-      } catch (e) {
-        if (e.status === 404 || e.status === 401) { this.stopped = true; this.emit({ type: 'lost' }); return; }
-        this.retry();
-        return;
-      }
-    }
     this.connect();
   },
   close() {
@@ -540,15 +525,18 @@ async function queuePage(performanceId, showtimeId) {
     if (location.hash !== here) return;
     if (ev.type === 'status') show(ev.status);
     else if (ev.type === 'reconnecting') {
-      notice(ev.graceLeftMs > 0 ? t('queue.reconnecting', { time: duration(ev.graceLeftMs / 1000) }) : t('queue.offline'));
+      notice(ev.graceLeftMs > 0 ? t('queue.reconnecting', { time: duration(ev.graceLeftMs / 1000) }) : t('queue.offline', { time: duration(RECONNECT_GRACE_MS / 1000) }));
     } else if (ev.type === 'reconnected') notice(t('queue.reconnected'), 'ok');
-    else if (ev.type === 'movedBack') notice(t('queue.graceOver', { time: duration(RECONNECT_GRACE_MS / 1000) }), 'error');
+    else if (ev.type === 'movedBack') {
+      // After a drop: the grace period ran out. Otherwise another tab or a refresh entered again.
+      notice(ev.afterDrop ? t('queue.graceOver', { time: duration(RECONNECT_GRACE_MS / 1000) }) : t('queue.movedBack'), 'error');
+    }
     else if (ev.type === 'lost') { store.removeItem('q:' + performanceId); notice(t('queue.lost'), 'error'); }
   });
 }
 
 // ---------- seats, hold, payment ----------
-const BEST_MAX_DEFAULT = 4;        // until the performance or a 409 says the per-fan limit
+const BEST_MAX_DEFAULT = 4;        // booking-svc's default per-fan limit, until the performance (or a 409) says its own
 const BEST_MAX_DEFAULT_CAP = 10;   // a picker longer than this helps nobody
 async function seatsPage(performanceId, showtimeId) {
   if (!requireLogin()) return;
@@ -716,6 +704,8 @@ async function seatsPage(performanceId, showtimeId) {
     if (end) sessionEl.textContent = t('seats.session', { time: duration((end - Date.now()) / 1000) });
     if (end && end < Date.now()) notice(t('err.notAdmitted'), 'error');
   });
+  api('GET', '/api/performances/' + encodeURIComponent(performanceId), { anonymous: true })
+    .then(({ data }) => { if (data && data.ticketLimitPerFan) { ticketLimit = data.ticketLimitPerFan; drawBest(); } }).catch(() => {});
   await refreshSeats();
   every(3000, () => { if (!hold) refreshSeats(); });
 }
@@ -810,6 +800,7 @@ async function adminPage() {
   const localValue = (d, seconds) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, seconds ? 19 : 16);
   const startsBox = h('div', { class: 'field' }, t('admin.startsAt'), f('startsAt', { type: 'datetime-local', required: true, value: localValue(start) }));
   const sectionsIn = h('textarea', { name: 'sections' }, 'VIP,2,10,165000\nR,4,12,132000');
+  const limitIn = f('ticketLimitPerFan', { type: 'number', min: 1, max: 100, placeholder: t('admin.rateDefault') });
   const created = h('div', {});
   // Free text with suggestions: any performance id works, the list only helps.
   const perfSelect = h('input', { name: 'performanceId', list: 'performance-ids', required: true, autocomplete: 'off' });
@@ -837,7 +828,7 @@ async function adminPage() {
         }),
       }));
       const { data } = await api('POST', '/api/performances', { body: { title: titleIn.value.trim(), description: descIn.value.trim(),
-        venue: venueIn.value.trim(), category: catIn.value.trim(), showtimes } });
+        venue: venueIn.value.trim(), category: catIn.value.trim(), showtimes, ...(limitIn.value ? { ticketLimitPerFan: +limitIn.value } : {}) } });
       fill(created, h('p', { class: 'notice ok', 'data-testid': 'created' }, t('admin.created', { id: data.id }), ' ',
         h('a', { href: '#/p/' + data.id }, data.title)));
       await loadPerformances(data.id);
@@ -847,7 +838,8 @@ async function adminPage() {
   h('label', {}, t('admin.title.f'), titleIn), h('label', {}, t('admin.description'), descIn),
   h('div', { class: 'grid2' }, h('label', {}, t('admin.venue'), venueIn), h('label', {}, t('admin.category'), catIn)),
   startsBox, h('button', { type: 'button', onclick: () => startsBox.append(f('startsAt', { type: 'datetime-local' })) }, '+'),
-  h('label', {}, t('admin.sections'), sectionsIn), h('button', { class: 'primary', type: 'submit' }, t('admin.submit')), created);
+  h('label', {}, t('admin.sections'), sectionsIn), h('label', {}, t('admin.limit'), limitIn),
+  h('button', { class: 'primary', type: 'submit' }, t('admin.submit')), created);
   const queueForm = h('form', { class: 'stack', onsubmit: async (e) => {
     e.preventDefault();
     try {
