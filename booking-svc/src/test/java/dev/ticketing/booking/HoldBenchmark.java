@@ -39,6 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * (each tries a random seat, and on 409 another, up to 3 attempts), then pgbench -N runs against the same
  * PostgreSQL with the same client concurrency for the baseline. Prints attempts/s, p50/p95/p99, the oversell count
  * (from the database) and the ratio; also writes them to target/benchmark-holds.txt.
+ *
+ * {@link #bestAvailableAgainstRandomPicks}: groups of fans who want seats together race for one hall twice in the
+ * same run — picking adjacent seats at random by id, then asking for best available — and compares the 409 rates
+ * (target/benchmark-best-available.txt).
  */
 @Tag("benchmark")
 @QuarkusTest
@@ -189,6 +193,126 @@ class HoldBenchmark extends BookingTestBase {
         System.out.println(report);
         Files.writeString(Path.of("target/benchmark-holds.txt"), report);
         assertEquals(0, oversold, "oversold seats");
+    }
+
+    static final int GROUP = Integer.getInteger("bench.group", 2);
+
+    record RaceResult(String mode, int fans, int attempts, int won, int refused, int errors, double seconds,
+                      long[] sortedLatencies, int held, int doubleBooked, int splitGroups) {
+        double refusalRate() {
+            return attempts == 0 ? 0 : (double) refused / attempts;
+        }
+    }
+
+    /**
+     * The same crowd twice, same run: {@code bench.seats} seats (10 rows), as many fans as there are groups of
+     * {@code bench.group} seats (demand = supply), 32 clients, up to 3 attempts per fan. "random": each attempt names
+     * a random block of adjacent seats by id (a fan clicking seats on a map they read before the rush). "best": each
+     * attempt sends {"count": group}. Both are checked in the database: no seat twice, every group in one row.
+     */
+    @Test
+    void bestAvailableAgainstRandomPicks() throws Exception {
+        int fans = Integer.getInteger("bench.togetherFans", ROWS * SEATS_PER_ROW / GROUP);
+        RaceResult random = groupRace("random", fans);
+        RaceResult best = groupRace("best", fans);
+        StringBuilder report = new StringBuilder(String.format(
+                "best available vs random picks: %d seats (%d rows of %d), %d fans wanting %d adjacent seats each,"
+                        + " %d client threads, up to %d attempts per fan%n",
+                ROWS * SEATS_PER_ROW, ROWS, SEATS_PER_ROW, fans, GROUP, CLIENTS, ATTEMPTS_PER_FAN));
+        for (RaceResult r : List.of(random, best)) {
+            report.append(String.format("""
+                      %-6s attempts %d in %.1f s (%.0f/s), p50 %.1f ms p99 %.1f ms; 201 %d, 409 %d (409 rate %.1f %%),
+                      %-6s other %d; fans seated %d of %d (%.1f %%); seats held %d; seats in two holds %d; groups split %d
+                    """, r.mode(), r.attempts(), r.seconds(), r.attempts() / r.seconds(), ms(r.sortedLatencies(), 0.50),
+                    ms(r.sortedLatencies(), 0.99), r.won(), r.refused(), 100 * r.refusalRate(), "", r.errors(), r.won(),
+                    r.fans(), 100.0 * r.won() / r.fans(), r.held(), r.doubleBooked(), r.splitGroups()));
+        }
+        System.out.println(report);
+        Files.writeString(Path.of("target/benchmark-best-available.txt"), report.toString());
+        for (RaceResult r : List.of(random, best)) {
+            assertEquals(0, r.doubleBooked(), r.mode() + ": seats in two live holds");
+            assertEquals(0, r.splitGroups(), r.mode() + ": groups not together");
+            assertEquals(r.won() * GROUP, r.held(), r.mode() + ": held seats = winners' seats");
+        }
+    }
+
+    RaceResult groupRace(String mode, int fanCount) throws Exception {
+        Show show = newShow(ROWS, SEATS_PER_ROW);
+        List<Fan> fans = new ArrayList<>();
+        for (int i = 0; i < fanCount; i++) {
+            String user = "bench-" + mode + "-" + i + "-" + show.showtimeId();
+            fans.add(new Fan(tokenOf(user), AdmissionTestResource.token(user, show.performanceId())));
+        }
+        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(CLIENTS)).build();
+        URI url = base.resolve("/api/showtimes/" + show.showtimeId() + "/holds");
+        long[] latencies = new long[fanCount * ATTEMPTS_PER_FAN];
+        AtomicInteger n = new AtomicInteger();
+        AtomicInteger wins = new AtomicInteger();
+        AtomicInteger refusals = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        List<Future<?>> done = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < fanCount; i++) {
+            Fan fan = fans.get(i);
+            Random rnd = new Random(i);
+            done.add(pool.submit(() -> {
+                for (int a = 0; a < ATTEMPTS_PER_FAN; a++) {
+                    String body;
+                    if (mode.equals("best")) {
+                        body = "{\"count\":" + GROUP + "}";
+                    } else { // seat ids are in row order, SEATS_PER_ROW per row
+                        int first = rnd.nextInt(ROWS) * SEATS_PER_ROW + rnd.nextInt(SEATS_PER_ROW - GROUP + 1);
+                        StringBuilder ids = new StringBuilder();
+                        for (int k = 0; k < GROUP; k++) {
+                            ids.append(k == 0 ? "" : ",").append('"').append(show.seatIds().get(first + k)).append('"');
+                        }
+                        body = "{\"seatIds\":[" + ids + "]}";
+                    }
+                    HttpRequest req = HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + fan.access())
+                            .header("X-Admission-Token", fan.admission())
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    long s = System.nanoTime();
+                    int code;
+                    try {
+                        code = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (Exception e) {
+                        code = -1;
+                    }
+                    latencies[n.getAndIncrement()] = System.nanoTime() - s;
+                    if (code == 201) {
+                        wins.incrementAndGet();
+                        return;
+                    }
+                    if (code == 409) {
+                        refusals.incrementAndGet();
+                    } else {
+                        errors.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        long[] lat = Arrays.copyOf(latencies, n.get());
+        Arrays.sort(lat);
+        try (Connection c = db.getConnection();
+             ResultSet rs = c.createStatement().executeQuery("select "
+                     + "(select count(*) from seat where showtime_id = '" + show.showtimeId() + "' and status = 'HELD'), "
+                     + "(select count(*) - count(distinct s.id) from seat s join seat_hold h on h.id = s.hold_id "
+                     + "  where s.showtime_id = '" + show.showtimeId() + "' and h.status = 'ACTIVE'), "
+                     + "(select count(*) from (select h.id from seat_hold h join seat s on s.hold_id = h.id "
+                     + "  where h.showtime_id = '" + show.showtimeId() + "' and h.status = 'ACTIVE' group by h.id "
+                     + "  having count(distinct (s.section, s.row_index)) > 1 "
+                     + "      or max(s.number) - min(s.number) <> count(*) - 1) x)")) {
+            rs.next();
+            return new RaceResult(mode, fanCount, lat.length, wins.get(), refusals.get(), errors.get(), seconds, lat,
+                    rs.getInt(1), rs.getInt(2), rs.getInt(3));
+        }
     }
 
     static double ms(long[] sorted, double q) {
