@@ -10,7 +10,7 @@ import jakarta.validation.constraints.Size;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** Request and response shapes of the catalog API (../shared/DESIGN.md). */
+/** Request and response shapes of the catalog API (docs/api.md). */
 public final class CatalogDtos {
     private CatalogDtos() {
     }
