@@ -49,6 +49,37 @@ class PaymentFlowTest extends PaymentTestBase {
         assertEquals("APPROVED", statusOf(orderId));
     }
 
+    /**
+     * One trace follows the order: the OrderPlaced record's traceparent (from booking-svc's relay) is continued by the
+     * intake, kept with the payment through the provider call on a worker, and sent on the PaymentApproved record —
+     * same trace id, a span of payment-svc's own.
+     */
+    @Test
+    void theOrdersTraceCrossesTheTopicsThroughThePayment() {
+        String orderId = newOrderId();
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String parentSpan = "00f067aa0ba902b7";
+        orders.send(orderId, OrderEventsProducer.orderPlaced(UUID.randomUUID(), orderId, "user-trace", 12_000,
+                "tok_approve"), "00-" + traceId + "-" + parentSpan + "-01");
+
+        events.await(orderId, "PaymentApproved", WAIT);
+        String traceparent = events.received(orderId).get(0).traceparent();
+        assertNotNull(traceparent, "PaymentApproved carries a traceparent header");
+        String[] parts = traceparent.split("-");
+        assertEquals(4, parts.length, traceparent);
+        assertEquals(traceId, parts[1], "the same trace as the order");
+        assertTrue(!parts[2].equals(parentSpan) && !parts[2].equals("0000000000000000"),
+                "a span of payment-svc's own: " + traceparent);
+
+        // An order without trace context still gets one (a new trace), never a malformed header.
+        String untraced = newOrderId();
+        placeOrder(untraced, "user-trace", 12_000, "tok_approve");
+        events.await(untraced, "PaymentApproved", WAIT);
+        String fresh = events.received(untraced).get(0).traceparent();
+        assertNotNull(fresh);
+        assertTrue(fresh.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"), fresh);
+    }
+
     @Test
     void declinedCardPublishesPaymentFailedAndCapturesNothing() throws Exception {
         String orderId = newOrderId();

@@ -66,6 +66,9 @@ public class Payment extends PanacheEntityBase {
     /** What the reconciliation found for a FAILED payment: REFUNDED_LATE_CAPTURE, NOTHING_CAPTURED, ... */
     public String reconciliation;
 
+    /** The trace of the order that created the payment (W3C traceparent), continued by the worker. */
+    public String traceparent;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

@@ -1,5 +1,8 @@
 package dev.ticketing.payment.charge;
 
+import dev.ticketing.payment.tracing.TraceContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import dev.ticketing.payment.config.PaymentConfig;
 import dev.ticketing.payment.outbox.Pipeline;
 import dev.ticketing.payment.provider.CancelRequest;
@@ -95,7 +98,9 @@ public class PaymentProcessor {
             return;
         }
         Payment p = claimed.get();
-        try {
+        // The order's trace goes on through the provider call and the event that answers it.
+        try (Scope span = TraceContext.continueFrom(p.traceparent, "payment " + p.status.name().toLowerCase(),
+                SpanKind.INTERNAL)) {
             if (p.status == PaymentStatus.PROCESSING) {
                 capture(p);
             } else if (p.status == PaymentStatus.REFUNDING) {

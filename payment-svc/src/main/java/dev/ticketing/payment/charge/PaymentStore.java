@@ -1,5 +1,6 @@
 package dev.ticketing.payment.charge;
 
+import dev.ticketing.payment.tracing.TraceContext;
 import dev.ticketing.payment.outbox.Outbox;
 import dev.ticketing.payment.outbox.PaymentEvents.PaymentApproved;
 import dev.ticketing.payment.outbox.PaymentEvents.PaymentFailed;
@@ -56,9 +57,9 @@ public class PaymentStore {
         UUID id = UUID.randomUUID();
         int inserted = em.createNativeQuery("""
                         insert into payment (id, order_id, user_id, amount, currency, payment_token, status,
-                                             next_attempt_at)
+                                             next_attempt_at, traceparent)
                         values (cast(:id as uuid), :orderId, :userId, :amount, :currency, :token, 'PENDING',
-                                now() + make_interval(secs => :grace))
+                                now() + make_interval(secs => :grace), :traceparent)
                         on conflict (order_id) do nothing""")
                 .setParameter("grace", (double) handoffGrace.toMillis() / 1000)
                 .setParameter("id", id.toString())
@@ -67,6 +68,7 @@ public class PaymentStore {
                 .setParameter("amount", order.amount())
                 .setParameter("currency", order.currency())
                 .setParameter("token", order.paymentToken())
+                .setParameter("traceparent", TraceContext.current())
                 .executeUpdate();
         return inserted == 1 ? Optional.of(id) : Optional.empty();
     }

@@ -1,5 +1,8 @@
 package dev.ticketing.payment.order;
 
+import dev.ticketing.payment.tracing.TraceContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,7 +82,12 @@ public class OrderEventsConsumer {
         List<UUID> toStart = QuarkusTransaction.requiringNew().call(() -> {
             List<UUID> started = new ArrayList<>();
             for (ConsumerRecord<String, String> record : records) {
-                String why = onOrderEvent(record.value(), started, placedAt);
+                String why;
+                // The order's trace continues here: the payment recorded in this span keeps its context.
+                try (Scope span = TraceContext.continueFrom(TraceContext.of(record.headers()), "order-events receive",
+                        SpanKind.CONSUMER)) {
+                    why = onOrderEvent(record.value(), started, placedAt);
+                }
                 if (why != null) {
                     dead.add(new Unprocessable(record, why));
                 }

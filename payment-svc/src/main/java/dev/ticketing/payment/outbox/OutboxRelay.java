@@ -1,6 +1,9 @@
 package dev.ticketing.payment.outbox;
 
 import dev.ticketing.payment.config.PaymentConfig;
+import dev.ticketing.payment.tracing.TraceContext;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import java.nio.charset.StandardCharsets;
 import io.quarkus.logging.Log;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
@@ -142,19 +145,28 @@ public class OutboxRelay {
         }
     }
 
-    private record Row(UUID id, String topic, String key, String payload, String type, OffsetDateTime occurredAt) {
+    private record Row(UUID id, String topic, String key, String payload, String type, OffsetDateTime occurredAt,
+                       String traceparent) {
+    }
+
+    private static RecordHeaders headers(String traceparent) {
+        RecordHeaders headers = new RecordHeaders();
+        if (traceparent != null) {
+            headers.add(TraceContext.HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
+        return headers;
     }
 
     private int publish(Connection c) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                select id, topic, event_key, payload::text, event_type, occurred_at from outbox_event
+                select id, topic, event_key, payload::text, event_type, occurred_at, traceparent from outbox_event
                 where published_at is null order by seq limit ?""")) {
             ps.setInt(1, config.outbox().batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getObject(6, OffsetDateTime.class)));
+                            rs.getString(5), rs.getObject(6, OffsetDateTime.class), rs.getString(7)));
                 }
             }
         }
@@ -164,7 +176,7 @@ public class OutboxRelay {
         // Sent in order from this one thread, acknowledged together.
         List<Uni<Void>> sends = rows.stream().map(r -> emitter.sendMessage(Message.of(r.payload())
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withTopic(r.topic()).withKey(r.key()).build()))).toList();
+                        .withTopic(r.topic()).withKey(r.key()).withHeaders(headers(r.traceparent())).build()))).toList();
         Uni.join().all(sends).andFailFast().await().atMost(config.outbox().sendTimeout());
         Instant acked = Instant.now();
         try (PreparedStatement ps = c.prepareStatement("update outbox_event set published_at = now() where id = any(?)")) {

@@ -67,6 +67,18 @@ public final class OrderEventsProducer implements AutoCloseable {
         }
     }
 
+    /** With a W3C {@code traceparent} header, as booking-svc's relay sends it. */
+    public void send(String orderId, Map<String, Object> event, String traceparent) {
+        try {
+            ProducerRecord<String, String> record = new ProducerRecord<>("order-events", orderId,
+                    JSON.writeValueAsString(event));
+            record.headers().add("traceparent", traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Fire and forget (for load): call {@link #flush()} to wait for every send. */
     public void sendAsync(String orderId, Map<String, Object> event) {
         try {

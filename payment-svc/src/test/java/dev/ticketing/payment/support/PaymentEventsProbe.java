@@ -19,7 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Plays booking-svc's consumer: reads {@code payment-events} from the beginning and keeps them by order id. */
 public final class PaymentEventsProbe implements AutoCloseable {
 
-    public record Received(String key, JsonNode event, long receivedAtNanos) {
+    /** {@code traceparent}: the record's W3C trace context header, or null. */
+    public record Received(String key, JsonNode event, long receivedAtNanos, String traceparent) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +54,7 @@ public final class PaymentEventsProbe implements AutoCloseable {
                     }
                     String orderId = event.path("orderId").asText();
                     byOrder.computeIfAbsent(orderId, k -> new CopyOnWriteArrayList<>())
-                            .add(new Received(r.key(), event, System.nanoTime()));
+                            .add(new Received(r.key(), event, System.nanoTime(), traceparent(r)));
                 }
             }
         } catch (WakeupException stop) {
@@ -63,6 +64,11 @@ public final class PaymentEventsProbe implements AutoCloseable {
         } finally {
             consumer.close();
         }
+    }
+
+    private static String traceparent(ConsumerRecord<String, String> r) {
+        var h = r.headers().lastHeader("traceparent");
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public List<JsonNode> events(String orderId) {
