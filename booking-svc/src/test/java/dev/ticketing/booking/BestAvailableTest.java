@@ -154,6 +154,11 @@ class BestAvailableTest extends BookingTestBase {
         holdWith(fan, show, Map.of("count", "two")).then().statusCode(400).contentType("application/problem+json");
         holdWith(fan, show, Map.of("count", 2, "section", " ")).then().statusCode(400)
                 .body("violations[0].field", equalTo("section"));
+        holdWith(fan, show, Map.of("count", 2, "section", "R\u0000")).then().statusCode(400)
+                .body("violations[0].field", equalTo("section"));
+        holdWith(fan, show, Map.of("count", 2, "section", "R".repeat(41))).then().statusCode(400)
+                .body("violations[0].field", equalTo("section"));
+        holdWith(fan, show, "{\"count\": 99999999999}").then().statusCode(400).contentType("application/problem+json");
         holdWith(fan, show, Map.of("seatIds", List.of(show.seatIds().get(0)), "section", "R")).then().statusCode(400)
                 .body("violations[0].field", equalTo("section"));
         as(tokenOf(fan)).body(Map.of("count", 2)).post("/api/showtimes/" + show.showtimeId() + "/holds")

@@ -98,6 +98,9 @@ public class HoldService {
         if (wanted != null && wanted.isEmpty()) {
             throw ProblemException.invalid("section", "must not be blank");
         }
+        if (wanted != null && wanted.indexOf('\0') >= 0) { // PostgreSQL text cannot hold it: no section has it
+            throw ProblemException.invalid("section", "no such section in this showtime");
+        }
         admit(showtime, userId, admissionToken, List.of());
         BestRequest best = new BestRequest(count, wanted);
         return QuarkusTransaction.requiringNew().call(() -> holdInDatabase(showtime, userId, best, (c, hold, expires) -> {
