@@ -17,7 +17,8 @@
 // The on-sale (step 6): a second performance whose waiting room the admin schedules to open a few seconds ahead on
 // the admin page; both fans enter before the opening and see the countdown (BEFORE_OPENING); at the opening they are
 // drawn (one admitted, the other waiting at position 1, never before opensAt), and the admitted fan's "best
-// available" holds 2 adjacent seats.
+// available" is refused over the per-fan limit (lowered to 1 by the admin: the page shows the 409's sentence and the
+// server's detail), then, back at 4, holds 2 adjacent seats.
 // Screenshots go to e2e/artifacts/. Exit code 0 = pass.
 //
 // Env: E2E_BASE_URL (http://127.0.0.1:8080), TICKETING_ADMIN_EMAIL / TICKETING_ADMIN_PASSWORD (default: the stack's generated one),
@@ -336,8 +337,11 @@ async function main() {
     }, lead);
     await adminPage.fill('input[name=capacity]', '1');
     await adminPage.fill('input[name=opensAt]', opensLocal);
+    // The notice of step 3's save may still show: wait for this save's answer.
+    const saved = adminPage.waitForResponse((r) => r.url().endsWith(`/api/queues/${sale.id}/config`) && r.request().method() === 'PUT');
     await adminPage.click('form:has(input[name=capacity]) button[type=submit]');
-    await adminPage.waitForSelector('#notice.ok:not([hidden])');
+    assert((await saved).status() === 200, 'the admin page saved the opening');
+    await adminPage.waitForSelector('[data-testid=opens-state]:has-text("Opens")');
     const { data: saleRoom } = await api('GET', `/api/queues/${sale.id}/config`, { token: ctx.admin, expect: [200] });
     const opensAt = Date.parse(saleRoom.opensAt);
     assert(saleRoom.opensAt && Math.abs(opensAt - (Date.now() + lead)) < lead, `opensAt from the admin page: ${saleRoom.opensAt}`);
@@ -367,6 +371,20 @@ async function main() {
     log(`${first.name} drawn and admitted ${admittedFrame.sentAt - opensAt} ms after the opening; ${second.name} drawn to position 1`);
 
     await waitForSeats(first);
+    // Over the per-fan limit (the admin lowers it to 1): the 409's own sentence and the server's detail.
+    await api('PUT', `/api/performances/${sale.id}/ticket-limit`, { token: ctx.admin, body: { limit: 1 }, expect: [200] });
+    await first.page.selectOption('select[name=count]', '2');
+    await first.page.click('[data-testid=best-button]');
+    await first.page.waitForSelector('[data-testid=best-error]');
+    const overLimit = await first.page.textContent('[data-testid=best-error]');
+    assert(/최대 1매/.test(overLimit) && /at most 1/.test(overLimit), `the over-limit message with the server's detail: ${overLimit}`);
+    assert((await first.page.locator('select[name=count] option').count()) === 1, 'the count picker follows the limit');
+    await first.page.screenshot({ path: path.join(ARTIFACTS, '12a-over-limit.png') });
+    log(`${first.name}: over the limit → "${overLimit}"`);
+    await api('PUT', `/api/performances/${sale.id}/ticket-limit`, { token: ctx.admin, body: { limit: 4 }, expect: [200] });
+    await first.page.reload();
+    await waitForSeats(first);
+    await first.page.waitForSelector('select[name=count] option[value="4"]', { state: 'attached' });
     await first.page.selectOption('select[name=count]', '2');
     const holdResponse = first.page.waitForResponse((r) => r.url().includes('/holds') && r.request().method() === 'POST');
     await first.page.click('[data-testid=best-button]');

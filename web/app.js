@@ -526,7 +526,11 @@ async function queuePage(performanceId, showtimeId) {
     if (ev.type === 'status') show(ev.status);
     else if (ev.type === 'reconnecting') {
       notice(ev.graceLeftMs > 0 ? t('queue.reconnecting', { time: duration(ev.graceLeftMs / 1000) }) : t('queue.offline', { time: duration(RECONNECT_GRACE_MS / 1000) }));
-    } else if (ev.type === 'reconnected') notice(t('queue.reconnected'), 'ok');
+    } else if (ev.type === 'reconnected') {
+      const text = t('queue.reconnected');
+      notice(text, 'ok');
+      setTimeout(() => { if (noticeBox.textContent === text) notice(null); }, 8000);
+    }
     else if (ev.type === 'movedBack') {
       // After a drop: the grace period ran out. Otherwise another tab or a refresh entered again.
       notice(ev.afterDrop ? t('queue.graceOver', { time: duration(RECONNECT_GRACE_MS / 1000) }) : t('queue.movedBack'), 'error');
@@ -537,7 +541,7 @@ async function queuePage(performanceId, showtimeId) {
 
 // ---------- seats, hold, payment ----------
 const BEST_MAX_DEFAULT = 4;        // booking-svc's default per-fan limit, until the performance (or a 409) says its own
-const BEST_MAX_DEFAULT_CAP = 10;   // a picker longer than this helps nobody
+const BEST_COUNT_CAP = 10;   // a picker longer than this helps nobody
 async function seatsPage(performanceId, showtimeId) {
   if (!requireLogin()) return;
   if (!admissionToken(performanceId)) { go(`#/queue/${performanceId}/${showtimeId}`); return; }
@@ -594,7 +598,7 @@ async function seatsPage(performanceId, showtimeId) {
     h('p', {}, bestButton), bestResult);
   function drawBest() {
     best.hidden = !!hold;
-    const max = Math.max(1, Math.min(ticketLimit || BEST_MAX_DEFAULT, BEST_MAX_DEFAULT_CAP));
+    const max = Math.max(1, Math.min(ticketLimit || BEST_MAX_DEFAULT, BEST_COUNT_CAP));
     const count = Math.min(+countIn.value || 2, max);
     if (countIn.options.length !== max) fill(countIn, ...Array.from({ length: max }, (_, i) => h('option', { value: i + 1 }, String(i + 1))));
     countIn.value = String(count);
