@@ -58,7 +58,43 @@ public final class EventLog {
         }
     }
 
+    /** The traceparent header of the first record on {@code topic} matching {@code match} (null when it has none). */
+    public static String traceparentOf(String topic, Predicate<JsonNode> match) {
+        try (var consumer = new KafkaConsumer<String, String>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            consumer.subscribe(List.of(topic));
+            String[] found = new String[1];
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (var r : consumer.poll(Duration.ofMillis(300))) {
+                    JsonNode n;
+                    try {
+                        n = JSON.readTree(r.value());
+                    } catch (Exception notJson) {
+                        continue;
+                    }
+                    if (match.test(n)) {
+                        var h = r.headers().lastHeader("traceparent");
+                        found[0] = h == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+                        return true;
+                    }
+                }
+                return false;
+            });
+            return found[0].isEmpty() ? null : found[0];
+        }
+    }
+
     public static void publishPaymentEvent(String eventId, String type, String orderId, Map<String, Object> fields) {
+        publishPaymentEvent(eventId, type, orderId, fields, null);
+    }
+
+    /** With a W3C {@code traceparent} header, as payment-svc's relay sends it (null: none). */
+    public static void publishPaymentEvent(String eventId, String type, String orderId, Map<String, Object> fields,
+                                           String traceparent) {
         var event = JSON.createObjectNode();
         event.put("eventId", eventId);
         event.put("type", type);
@@ -70,7 +106,11 @@ public final class EventLog {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
-            producer.send(new ProducerRecord<>("payment-events", orderId, event.toString())).get();
+            var record = new ProducerRecord<>("payment-events", orderId, event.toString());
+            if (traceparent != null) {
+                record.headers().add("traceparent", traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -25,6 +25,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** The order state machine end to end over the real broker, with this test playing payment-svc. */
 @QuarkusTest
@@ -104,6 +106,41 @@ class OrderFlowTest extends BookingTestBase {
         awaitStatus(q, "CONFIRMED"); // events after the redelivery were applied, so the redelivery was too
         assertEquals("REFUNDED", status(p));
         HoldTest.seatStatus(p.show(), 0, "AVAILABLE");
+    }
+
+    /**
+     * One trace follows the order: the order request's trace (a client's traceparent) reaches payment-svc on the
+     * OrderPlaced record, and the payment result's trace reaches queue-svc on BookingCompleted — same trace id, a span
+     * of booking-svc's own each time.
+     */
+    @Test
+    void theOrdersTraceCrossesTheTopics() {
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String clientSpan = "00f067aa0ba902b7";
+        Show show = newShow(1, 4);
+        String user = fan();
+        String holdId = hold(user, show, show.seatIds().subList(0, 1)).then().statusCode(201).extract().path("holdId");
+        String orderId = as(tokenOf(user)).header("X-Admission-Token", AdmissionTestResource.token(user, show.performanceId()))
+                .header("traceparent", "00-" + traceId + "-" + clientSpan + "-01")
+                .body(Map.of("holdId", holdId, "paymentToken", "tok_approve")).post("/api/orders")
+                .then().statusCode(202).extract().path("orderId");
+        assertSameTrace(traceId, clientSpan,
+                EventLog.traceparentOf("order-events", e -> orderId.equals(e.path("orderId").asText())));
+
+        String paymentSpan = "b7ad6b7169203331";
+        EventLog.publishPaymentEvent(UUID.randomUUID().toString(), "PaymentApproved", orderId,
+                Map.of("paymentId", "pay-t", "amount", 50000, "providerReference", "ref-t"),
+                "00-" + traceId + "-" + paymentSpan + "-01");
+        assertSameTrace(traceId, paymentSpan, EventLog.traceparentOf("booking-events",
+                e -> "BookingCompleted".equals(e.path("type").asText()) && orderId.equals(e.path("orderId").asText())));
+    }
+
+    private static void assertSameTrace(String traceId, String parentSpan, String traceparent) {
+        assertNotNull(traceparent, "the record carries a traceparent header");
+        String[] parts = traceparent.split("-");
+        assertEquals(4, parts.length, traceparent);
+        assertEquals(traceId, parts[1], "the same trace: " + traceparent);
+        assertNotEquals(parentSpan, parts[2], "a span of booking-svc's own: " + traceparent);
     }
 
     @Test

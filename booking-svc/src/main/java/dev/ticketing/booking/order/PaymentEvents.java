@@ -1,5 +1,8 @@
 package dev.ticketing.booking.order;
 
+import dev.ticketing.booking.tracing.TraceContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ticketing.booking.messaging.DeadLetters;
@@ -89,7 +92,12 @@ public class PaymentEvents {
         QuarkusTransaction.requiringNew().run(() -> {
             try (Connection c = db.getConnection()) {
                 for (ConsumerRecord<String, String> record : records) {
-                    String why = apply(c, record.value(), confirmed);
+                    String why;
+                    // The order's trace continues: the events this payment result causes carry its context.
+                    try (Scope span = TraceContext.continueFrom(TraceContext.of(record.headers()),
+                            "payment-events receive", SpanKind.CONSUMER)) {
+                        why = apply(c, record.value(), confirmed);
+                    }
                     if (why != null) {
                         dead.add(new Unprocessable(record, why));
                     }

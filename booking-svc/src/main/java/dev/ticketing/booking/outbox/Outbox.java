@@ -1,5 +1,6 @@
 package dev.ticketing.booking.outbox;
 
+import dev.ticketing.booking.tracing.TraceContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
@@ -16,7 +17,7 @@ import java.util.UUID;
 
 /**
  * Writes an event in the caller's transaction: it is committed together with the state change it describes, or not
- * at all. {@link OutboxRelay} publishes it afterwards.
+ * at all. {@link OutboxRelay} publishes it afterwards, with the trace context of the span that appended it.
  */
 @ApplicationScoped
 public class Outbox {
@@ -47,12 +48,14 @@ public class Outbox {
         event.setAll((ObjectNode) json.valueToTree(payload));
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "insert into outbox_event (id, topic, event_key, event_type, payload) values (?, ?, ?, ?, ?::jsonb)")) {
+                     "insert into outbox_event (id, topic, event_key, event_type, payload, traceparent) "
+                             + "values (?, ?, ?, ?, ?::jsonb, ?)")) {
             ps.setObject(1, id);
             ps.setString(2, topic);
             ps.setString(3, key);
             ps.setString(4, type);
             ps.setString(5, json.writeValueAsString(event));
+            ps.setString(6, TraceContext.current());
             ps.executeUpdate();
             appended.fire(new Appended());
             return id;

@@ -1,5 +1,8 @@
 package dev.ticketing.booking.outbox;
 
+import dev.ticketing.booking.tracing.TraceContext;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import java.nio.charset.StandardCharsets;
 import dev.ticketing.booking.config.BookingConfig;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,7 +74,8 @@ public class OutboxRelay {
         this.backlog = metrics.gauge("booking.outbox.backlog", new AtomicLong());
     }
 
-    private record Row(UUID id, String topic, String key, String type, String payload, OffsetDateTime occurredAt) {
+    private record Row(UUID id, String topic, String key, String type, String payload, OffsetDateTime occurredAt,
+                       String traceparent) {
     }
 
     @PreDestroy
@@ -163,16 +167,24 @@ public class OutboxRelay {
         }
     }
 
+    private static RecordHeaders headers(String traceparent) {
+        RecordHeaders headers = new RecordHeaders();
+        if (traceparent != null) {
+            headers.add(TraceContext.HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
+        return headers;
+    }
+
     private int publish(Connection c) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                select id, topic, event_key, event_type, payload::text, occurred_at from outbox_event
+                select id, topic, event_key, event_type, payload::text, occurred_at, traceparent from outbox_event
                 where published_at is null order by occurred_at, id limit ?""")) {
             ps.setInt(1, config.batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getObject(6, OffsetDateTime.class)));
+                            rs.getString(4), rs.getString(5), rs.getObject(6, OffsetDateTime.class), rs.getString(7)));
                 }
             }
         }
@@ -181,7 +193,8 @@ public class OutboxRelay {
         }
         // Sent in order from this one thread, acknowledged together.
         List<Uni<Void>> sends = rows.stream().map(r -> emitter.sendMessage(Message.of(r.payload()).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withTopic(r.topic()).withKey(r.key()).build())))
+                OutgoingKafkaRecordMetadata.<String>builder().withTopic(r.topic()).withKey(r.key())
+                        .withHeaders(headers(r.traceparent())).build())))
                 .toList();
         Uni.join().all(sends).andFailFast().await().atMost(config.sendTimeout());
         Instant acked = Instant.now();
