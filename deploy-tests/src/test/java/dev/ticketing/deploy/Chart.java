@@ -47,22 +47,40 @@ final class Chart {
         return new Helm(dir());
     }
 
-    /** The default values (JVM images). */
+    /** The one value an install must give: where the images are. */
+    static final String REGISTRY = "registry.example/acme";
+
+    /** The default values (JVM images, Gateway API edge), with the required registry. */
     static Rendered defaults() {
-        return render("default", t -> t);
+        return render("default", t -> t.set("image.registry", REGISTRY).set("metrics.forceMonitoringCrds", "true"));
     }
 
     /** values-native.yaml on top of the defaults. */
     static Rendered nativeImages() {
-        return render("native", t -> t.withValuesFile(dir().resolve("values-native.yaml")));
+        return render("native", t -> t.set("image.registry", REGISTRY).set("metrics.forceMonitoringCrds", "true")
+                .withValuesFile(dir().resolve("values-native.yaml")));
+    }
+
+    /** The Envoy Gateway flavour of the edge (and, like every render without the force flag: no Prometheus Operator CRDs): SecurityPolicy extAuth, traffic policies, EnvoyProxy access log. */
+    static Rendered envoyGateway() {
+        return render("envoy-gateway", t -> t.set("image.registry", REGISTRY).set("edge.flavor", "envoy-gateway"));
+    }
+
+    /** The ingress-nginx flavour of the edge, kept for clusters that still run it. */
+    static Rendered ingressNginx() {
+        return render("ingress-nginx", t -> t.set("image.registry", REGISTRY).set("edge.flavor", "ingress-nginx"));
     }
 
     /** Every optional branch switched on: custom HPA metric, host + TLS, extra config. */
     static Rendered allOptions() {
         return render("all-options", t -> t
+                .set("image.registry", REGISTRY)
+                .set("metrics.forceMonitoringCrds", "true")
                 .set("autoscaling.booking.customMetric.enabled", "true")
-                .set("ingress.host", "tickets.example.com")
-                .set("ingress.tls.enabled", "true")
+                .set("autoscaling.queue.customMetric.enabled", "true")
+                .set("edge.host", "tickets.example.com")
+                .set("edge.tls.enabled", "true")
+                .set("sandbox.enabled", "true")
                 .set("secrets.authSigningKey.previousPublicKeys[0]", "previous-1.pem")
                 .set("metrics.serviceMonitor.labels.release", "kube-prometheus-stack")
                 .set("config.extra.QUARKUS_LOG_CONSOLE_JSON", "true"));

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Ingress objects say exactly what routes.yaml says, with ingress-nginx's auth and WebSocket settings. */
+/** edge.flavor ingress-nginx: the Ingress objects say exactly what routes.yaml says, with its auth and WebSocket settings. */
 class IngressRoutingTest {
 
     private static final String AUTH_URL = "nginx.ingress.kubernetes.io/auth-url";
@@ -41,8 +41,12 @@ class IngressRoutingTest {
     @Test
     void everyRouteOfTheTableIsServedOnceWithItsBackendAndPathType() {
         JsonNode table = Chart.routesTable();
-        List<IngressPath> paths = paths(Chart.defaults());
-        assertEquals(table.path("routes").size(), paths.size(), "one Ingress path per route, no more");
+        List<IngressPath> paths = paths(Chart.ingressNginx());
+        // one Ingress path per route, plus the fan UI's "/"
+        assertEquals(table.path("routes").size() + 1, paths.size(), "one Ingress path per route, no more");
+        IngressPath ui = paths.stream().filter(p -> "/".equals(p.path().path("path").asText())).findFirst().orElseThrow();
+        assertEquals("ticketing-web", ui.path().path("backend").path("service").path("name").asText());
+        assertNull(ui.annotation(AUTH_URL), "the fan UI is public");
         for (JsonNode route : table.path("routes")) {
             String path = route.path("path").asText();
             List<IngressPath> matches = paths.stream().filter(p -> path.equals(p.path().path("path").asText())).toList();
@@ -59,7 +63,7 @@ class IngressRoutingTest {
                 assertEquals("true", ip.annotation("nginx.ingress.kubernetes.io/use-regex"), path);
             }
             // The Service behind it listens on the port routes.yaml declares for that service.
-            JsonNode svc = Chart.defaults().get("Service", Chart.svcName(service));
+            JsonNode svc = Chart.ingressNginx().get("Service", Chart.svcName(service));
             assertEquals(table.path("services").path(service).asInt(), svc.path("spec").path("ports").get(0).path("port").asInt(),
                     path);
         }
@@ -68,7 +72,7 @@ class IngressRoutingTest {
     @Test
     void protectedRoutesAskAuthSvcVerifyAndPublicRoutesDoNot() {
         JsonNode table = Chart.routesTable();
-        List<IngressPath> paths = paths(Chart.defaults());
+        List<IngressPath> paths = paths(Chart.ingressNginx());
         int protectedCount = 0;
         for (JsonNode route : table.path("routes")) {
             String path = route.path("path").asText();
@@ -90,7 +94,7 @@ class IngressRoutingTest {
     @Test
     void websocketRouteHasLongTimeoutsAndTheOthersKeepTheDefaults() {
         JsonNode table = Chart.routesTable();
-        List<IngressPath> paths = paths(Chart.defaults());
+        List<IngressPath> paths = paths(Chart.ingressNginx());
         boolean sawWebsocket = false;
         for (JsonNode route : table.path("routes")) {
             String path = route.path("path").asText();
@@ -111,7 +115,7 @@ class IngressRoutingTest {
 
     @Test
     void stickyFree() {
-        Chart.Rendered r = Chart.defaults();
+        Chart.Rendered r = Chart.ingressNginx();
         for (JsonNode ingress : r.ofKind("Ingress")) {
             ingress.path("metadata").path("annotations").fieldNames().forEachRemaining(k ->
                     assertFalse(k.contains("affinity") || k.contains("session-cookie"), "sticky annotation " + k));
@@ -123,7 +127,10 @@ class IngressRoutingTest {
 
     @Test
     void hostAndTlsApplyToEveryIngress() {
-        for (JsonNode ingress : Chart.allOptions().ofKind("Ingress")) {
+        Chart.Rendered r = Chart.render("ingress-nginx-tls", t -> t.set("image.registry", Chart.REGISTRY)
+                .set("edge.flavor", "ingress-nginx").set("edge.host", "tickets.example.com").set("edge.tls.enabled", "true"));
+        assertEquals(3, r.ofKind("Ingress").size(), r.names()::toString);
+        for (JsonNode ingress : r.ofKind("Ingress")) {
             assertEquals("tickets.example.com", ingress.path("spec").path("rules").get(0).path("host").asText());
             JsonNode tls = ingress.path("spec").path("tls");
             assertNotNull(tls.get(0), "tls on " + ingress.path("metadata").path("name"));

@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs src/test/node/validate-manifests.mjs (npm kubernetes-models: the Kubernetes OpenAPI schemas, and the
- * prometheus-operator CRD schemas) over rendered files. Installs the pinned npm packages (package-lock.json) on
+ * Runs src/test/node/validate-manifests.mjs (npm kubernetes-models: the Kubernetes OpenAPI schemas, and the CRD
+ * schemas of prometheus-operator, Gateway API, Envoy Gateway, Strimzi and CloudNativePG; unknown fields are caught
+ * through the packages' TypeScript declarations) over rendered files. Installs the pinned npm packages (package-lock.json) on
  * first use; without node on the PATH the schema tests are skipped with a message instead of failing.
  */
 final class SchemaValidator {
@@ -40,14 +41,18 @@ final class SchemaValidator {
     private static synchronized void ensureNodeModules() {
         Assumptions.assumeTrue(onPath("node"),
                 "node is not installed: skipping the Kubernetes schema validation (install Node.js >= 20 to run it)");
-        Path marker = moduleDir().resolve("node_modules/kubernetes-models/package.json");
-        if (Files.exists(marker)) {
+        // Every pinned package must be there: an older node_modules lacking one is brought up to package-lock.json.
+        List<Path> markers = java.util.stream.Stream.of("kubernetes-models", "@kubernetes-models/gateway-api",
+                "@kubernetes-models/envoy-gateway", "@kubernetes-models/strimzi-kafka-operator",
+                "@kubernetes-models/cloudnative-pg", "@kubernetes-models/prometheus-operator", "typescript")
+                .map(p -> moduleDir().resolve("node_modules/" + p + "/package.json")).toList();
+        if (markers.stream().allMatch(Files::exists)) {
             return;
         }
         Assumptions.assumeTrue(onPath("npm"),
                 "npm is not installed: cannot install kubernetes-models, skipping the schema validation");
         Result install = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), 300);
-        if (install.exitCode() != 0 || !Files.exists(marker)) {
+        if (install.exitCode() != 0 || !markers.stream().allMatch(Files::exists)) {
             throw new AssertionError("npm ci failed in " + moduleDir() + ":\n" + install.output());
         }
     }

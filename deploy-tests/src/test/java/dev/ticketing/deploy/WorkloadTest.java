@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Deployments, their config and secrets, disruption budgets, autoscaling and network policies. */
@@ -159,6 +160,14 @@ class WorkloadTest {
                 "booking-svc", List.of("TICKETING_PG_USER", "TICKETING_PG_PASSWORD"),
                 "payment-svc", List.of("TICKETING_PG_USER", "TICKETING_PG_PASSWORD", "TICKETING_PAYMENT_PROVIDER_SECRET_KEY"),
                 "queue-svc", List.of("TICKETING_QUEUE_ADMISSION_KEY"));
+        // each service logs in to PostgreSQL as its own role, owner of its database only
+        Map.of("auth-svc", "ticketing-pg-auth", "booking-svc", "ticketing-pg-booking", "payment-svc", "ticketing-pg-payment")
+                .forEach((svc, secret) -> {
+                    JsonNode c = container(r.get("Deployment", Chart.svcName(svc)));
+                    for (String v : List.of("TICKETING_PG_USER", "TICKETING_PG_PASSWORD")) {
+                        assertEquals(secret, env(c, v).path("valueFrom").path("secretKeyRef").path("name").asText(), svc + " " + v);
+                    }
+                });
         secretEnv.forEach((svc, vars) -> {
             JsonNode c = container(r.get("Deployment", Chart.svcName(svc)));
             for (String v : vars) {
@@ -183,6 +192,93 @@ class WorkloadTest {
     }
 
     @Test
+    void redisPasswordAndKafkaCredentialsComeFromTheEnginesSecrets() {
+        Chart.Rendered r = Chart.defaults();
+        for (String svc : Chart.SERVICES) {
+            JsonNode c = container(r.get("Deployment", Chart.svcName(svc)));
+            boolean redis = List.of("queue-svc", "booking-svc").contains(svc);
+            JsonNode redisPassword = env(c, "QUARKUS_REDIS_PASSWORD");
+            assertEquals(redis, redisPassword != null, svc + " gets the Redis password exactly when it uses Redis");
+            if (redis) {
+                assertEquals("ticketing-redis", redisPassword.path("valueFrom").path("secretKeyRef").path("name").asText());
+            }
+            boolean kafka = !"auth-svc".equals(svc);
+            JsonNode jaas = env(c, "KAFKA_SASL_JAAS_CONFIG");
+            assertEquals(kafka, jaas != null, svc + " gets Kafka credentials exactly when it uses Kafka");
+            if (kafka) {
+                // the KafkaUser named after the service (k8s/kafka.yaml), whose ACLs are its own
+                JsonNode ref = jaas.path("valueFrom").path("secretKeyRef");
+                assertEquals(svc, ref.path("name").asText());
+                assertEquals("sasl.jaas.config", ref.path("key").asText());
+                assertEquals("SCRAM-SHA-512", env(c, "KAFKA_SASL_MECHANISM").path("value").asText());
+                assertEquals("SASL_PLAINTEXT", env(c, "KAFKA_SECURITY_PROTOCOL").path("value").asText());
+            }
+        }
+    }
+
+    @Test
+    void podsDrainGracefullyAndSpreadOverZonesAndHosts() {
+        for (String svc : Chart.SERVICES) {
+            JsonNode pod = Chart.defaults().get("Deployment", Chart.svcName(svc)).path("spec").path("template").path("spec");
+            JsonNode c = container(Chart.defaults().get("Deployment", Chart.svcName(svc)));
+            int sleep = c.path("lifecycle").path("preStop").path("sleep").path("seconds").asInt();
+            String quarkus = env(c, "QUARKUS_SHUTDOWN_TIMEOUT").path("value").asText();
+            int grace = pod.path("terminationGracePeriodSeconds").asInt();
+            assertTrue(sleep > 0, svc);
+            assertTrue(quarkus.matches("\\d+s"), quarkus);
+            assertTrue(grace > sleep + Integer.parseInt(quarkus.replace("s", "")), svc + ": grace " + grace);
+            Set<String> keys = new TreeSet<>();
+            for (JsonNode t : pod.path("topologySpreadConstraints")) {
+                keys.add(t.path("topologyKey").asText());
+                assertEquals(svc, t.path("labelSelector").path("matchLabels").path("app.kubernetes.io/name").asText());
+            }
+            assertEquals(Set.of("kubernetes.io/hostname", "topology.kubernetes.io/zone"), keys, svc);
+        }
+        Chart.Rendered hard = Chart.render("zone-only", t -> t.set("image.registry", Chart.REGISTRY)
+                .set("topologySpread.host.enabled", "false").set("topologySpread.zone.whenUnsatisfiable", "DoNotSchedule"));
+        JsonNode spread = hard.get("Deployment", "ticketing-queue-svc").path("spec").path("template").path("spec")
+                .path("topologySpreadConstraints");
+        assertEquals(1, spread.size());
+        assertEquals("DoNotSchedule", spread.get(0).path("whenUnsatisfiable").asText());
+        assertThrows(Exception.class, () -> Chart.render("short-grace", t -> t.set("image.registry", Chart.REGISTRY)
+                .set("defaults.shutdown.terminationGracePeriodSeconds", "20")));
+    }
+
+    @Test
+    void imagesNeedARegistryAndFollowTheChartsAppVersion() {
+        Exception e = assertThrows(Exception.class, () -> Chart.render("no-registry", t -> t));
+        assertTrue(e.getMessage().contains("image.registry is required"), e.getMessage());
+        JsonNode c = container(Chart.render("tagged", t -> t.set("image.registry", "ghcr.io/acme/").set("image.tag", "1.2.3"))
+                .get("Deployment", "ticketing-auth-svc"));
+        assertEquals("ghcr.io/acme/ticketing/auth-svc:1.2.3", c.path("image").asText());
+    }
+
+    @Test
+    void theFanUiIsServedAndTheSandboxOnlyWhenAskedFor() {
+        Chart.Rendered r = Chart.defaults();
+        JsonNode web = container(r.get("Deployment", "ticketing-web"));
+        assertEquals(Chart.REGISTRY + "/ticketing/web:0.1.0", web.path("image").asText());
+        assertEquals(8080, web.path("ports").get(0).path("containerPort").asInt());
+        assertTrue(web.path("securityContext").path("readOnlyRootFilesystem").asBoolean());
+        assertEquals(Chart.REGISTRY + "/ticketing/web:0.1.0", container(Chart.nativeImages().get("Deployment", "ticketing-web"))
+                .path("image").asText(), "the UI has no native flavour");
+        assertTrue(r.find("Deployment", "ticketing-payment-sandbox").isEmpty(), "no sandbox by default");
+        assertEquals("https://api.tosspayments.com", r.get("ConfigMap", "ticketing-config").path("data")
+                .path("TICKETING_PAYMENT_PROVIDER_URL").asText());
+
+        Chart.Rendered staging = Chart.allOptions();
+        JsonNode sandbox = container(staging.get("Deployment", "ticketing-payment-sandbox"));
+        assertEquals("ticketing-payment-provider", env(sandbox, "SANDBOX_SECRET_KEY").path("valueFrom").path("secretKeyRef")
+                .path("name").asText(), "sandbox and payment-svc share the provider key");
+        assertEquals("http://ticketing-payment-sandbox:8086", staging.get("ConfigMap", "ticketing-config").path("data")
+                .path("TICKETING_PAYMENT_PROVIDER_URL").asText());
+        assertTrue(staging.get("NetworkPolicy", "ticketing-payment-svc").path("spec").path("egress").toString()
+                .contains("payment-sandbox"), "payment-svc reaches the sandbox");
+        String sandboxIngress = staging.get("NetworkPolicy", "ticketing-payment-sandbox").path("spec").path("ingress").toString();
+        assertTrue(sandboxIngress.contains("\"payment-svc\"") && !sandboxIngress.contains("namespaceSelector"), sandboxIngress);
+    }
+
+    @Test
     void everyServiceHasADisruptionBudgetSelectingItsPods() {
         Chart.Rendered r = Chart.defaults();
         for (String svc : Chart.SERVICES) {
@@ -191,6 +287,20 @@ class WorkloadTest {
                     .path("labels");
             assertSelects(pdb.path("spec").path("selector").path("matchLabels"), podLabels, svc);
         }
+    }
+
+    @Test
+    void queueAndAuthScaleTooQueueOptionallyOnConnectedSockets() {
+        for (String svc : List.of("queue-svc", "auth-svc")) {
+            JsonNode hpa = Chart.defaults().get("HorizontalPodAutoscaler", Chart.svcName(svc)).path("spec");
+            assertEquals(Chart.svcName(svc), hpa.path("scaleTargetRef").path("name").asText());
+            assertEquals("cpu", hpa.path("metrics").get(0).path("resource").path("name").asText());
+            assertEquals(1, hpa.path("metrics").size());
+            assertFalse(Chart.defaults().get("Deployment", Chart.svcName(svc)).path("spec").has("replicas"), svc);
+        }
+        JsonNode sockets = Chart.allOptions().get("HorizontalPodAutoscaler", "ticketing-queue-svc").path("spec").path("metrics");
+        assertEquals("queue_sockets_connected", sockets.get(1).path("pods").path("metric").path("name").asText());
+        assertTrue(Chart.defaults().get("Deployment", "ticketing-search-svc").path("spec").has("replicas"));
     }
 
     @Test
@@ -225,7 +335,7 @@ class WorkloadTest {
             assertSelects(np.path("spec").path("podSelector").path("matchLabels"), podLabels, svc);
             assertEquals("[\"Ingress\",\"Egress\"]", np.path("spec").path("policyTypes").toString(), svc);
             JsonNode fromIngress = np.path("spec").path("ingress").get(0);
-            assertEquals("ingress-nginx", fromIngress.path("from").get(0).path("namespaceSelector").path("matchLabels")
+            assertEquals("envoy-gateway-system", fromIngress.path("from").get(0).path("namespaceSelector").path("matchLabels")
                     .path("kubernetes.io/metadata.name").asText(), svc);
             assertEquals(PORTS.get(svc).intValue(), fromIngress.path("ports").get(0).path("port").asInt(), svc);
             for (JsonNode rule : np.path("spec").path("ingress")) {
@@ -244,7 +354,7 @@ class WorkloadTest {
         assertTrue(r.get("NetworkPolicy", "ticketing-queue-svc").path("spec").path("ingress").toString()
                 .contains("\"booking-svc\""), "booking-svc fetches the admission JWKS");
         Map<String, String> engines = Map.of("auth-svc", "cnpg.io/cluster", "booking-svc", "cnpg.io/cluster",
-                "payment-svc", "cnpg.io/cluster", "search-svc", "opster.io/opensearch-cluster", "queue-svc",
+                "payment-svc", "cnpg.io/cluster", "search-svc", "opensearch.org/opensearch-cluster", "queue-svc",
                 "ticketing-redis");
         engines.forEach((svc, label) -> assertTrue(
                 r.get("NetworkPolicy", Chart.svcName(svc)).path("spec").path("egress").toString().contains(label),
@@ -258,8 +368,9 @@ class WorkloadTest {
         for (String svc : Chart.SERVICES) {
             JsonNode jvm = container(Chart.defaults().get("Deployment", Chart.svcName(svc)));
             JsonNode nat = container(Chart.nativeImages().get("Deployment", Chart.svcName(svc)));
-            assertEquals("ticketing/" + svc + ":0.1.0", jvm.path("image").asText());
-            assertEquals("ticketing/" + svc + ":0.1.0-native", nat.path("image").asText());
+            // registry + repository, the tag from the chart's appVersion
+            assertEquals(Chart.REGISTRY + "/ticketing/" + svc + ":0.1.0", jvm.path("image").asText());
+            assertEquals(Chart.REGISTRY + "/ticketing/" + svc + ":0.1.0-native", nat.path("image").asText());
             // An explicit heap for every service, the same the local stack gives it (docs/footprint.md).
             String heap = Map.of("auth-svc", "160m", "search-svc", "96m", "queue-svc", "256m", "booking-svc", "160m",
                     "payment-svc", "160m").get(svc);
