@@ -1,5 +1,5 @@
 'use strict';
-// The fan UI: plain DOM, no build step. Talks only to the public API through the gateway (DESIGN.md).
+// The fan UI: plain DOM, no build step. Talks only to the public API through the gateway (docs/api.md).
 // Tokens live in sessionStorage (one tab = one session); a 401 triggers one refresh, then a fresh login.
 
 const view = document.getElementById('view');
