@@ -23,7 +23,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class RefreshTokens {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Per bean, not static: a native image initialises classes at build time, and a SecureRandom in a static field
+     * would be baked into the image with its seed (the native build refuses it).
+     */
+    private final SecureRandom random = new SecureRandom();
 
     private final EntityManager em;
     private final AuthConfig config;
@@ -59,7 +63,7 @@ public class RefreshTokens {
         String[] hashes = new String[accountIds.size()];
         for (int i = 0; i < accountIds.size(); i++) {
             byte[] secret = new byte[32];
-            RANDOM.nextBytes(secret);
+            random.nextBytes(secret);
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
             tokens.add(token);
             hashes[i] = hash(token);
@@ -114,7 +118,7 @@ public class RefreshTokens {
 
     private String insert(UUID accountId, UUID familyId) {
         byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
+        random.nextBytes(secret);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         em.createNativeQuery("""
                         insert into refresh_token (token_hash, account_id, family_id, expires_at)
