@@ -25,6 +25,22 @@ class ChartRenderTest {
                 () -> "lint messages: " + result.getMessages());
     }
 
+    /**
+     * values.schema.json closes every object of values.yaml (additionalProperties false), and the defaults pass it
+     * (lint above): so every key is described, and a misspelt or unknown key fails the install.
+     */
+    @Test
+    void valuesSchemaCoversEveryKeyAndRefusesTyposAndBadValues() throws IOException {
+        String schema = Files.readString(Chart.dir().resolve("values.schema.json"));
+        assertTrue(schema.contains("\"additionalProperties\": false"), "closed objects");
+        for (var bad : Map.of("edge.flavour", "gateway-api", "edge.flavor", "traefik", "image.flavor", "graal",
+                "autoscaling.queue.minReplicas", "-1", "services.queue-svc.engines[0]", "mongodb").entrySet()) {
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> Chart.render(
+                    "bad-" + bad.getKey(), t -> t.set("image.registry", Chart.REGISTRY).set(bad.getKey(), bad.getValue())));
+            assertTrue(e.getMessage().contains("schema"), bad + ": " + e.getMessage());
+        }
+    }
+
     @Test
     void rendersEveryObjectTheChartOwns() {
         for (Chart.Rendered r : List.of(Chart.defaults(), Chart.nativeImages(), Chart.allOptions(), Chart.envoyGateway(),
