@@ -1,6 +1,7 @@
 package dev.ticketing.queue.waitingroom;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
 
@@ -12,8 +13,10 @@ import java.time.Instant;
  * anything observed. Pre-queued fans ({@code BEFORE_OPENING}) have no position: they get {@code opensAt} and
  * {@code opensInSeconds} (0 once the opening has come and the draw is under way). {@code ticket} lets a socket that
  * reconnects after a network blip keep the place (query parameter {@code ticket}). {@code sentAt} (server epoch ms)
- * is set on WebSocket frames only.
+ * is set on WebSocket frames only. Registered for reflection: the WebSocket frames are written by our ObjectMapper,
+ * outside any endpoint signature (native images).
  */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EntryStatus(Status status, long position, long ahead, long estimatedWaitSeconds, String admissionToken,
                           String ticket, Long sentAt, Instant opensAt, Long opensInSeconds, Boolean admissionsStalled) {

@@ -54,9 +54,12 @@ public class WaitingRoom {
     public record Positions(boolean live, Pace pace, Map<String, Place> places) {
     }
 
-    /** The opening draws' seeds: unpredictable until the draw has run, published in the audit afterwards. */
-    private static final SecureRandom SEEDS = new SecureRandom();
-
+    /**
+     * The opening draws' seeds: unpredictable until the draw has run, published in the audit afterwards. Per bean, not
+     * static: a native image initialises classes at build time and would bake a static SecureRandom, seed and all,
+     * into the image (the native build refuses it).
+     */
+    private final SecureRandom seeds = new SecureRandom();
     private final RoomScripts scripts;
     private final AdmissionTokens tokens;
     private final QueueMetrics metrics;
@@ -198,9 +201,9 @@ public class WaitingRoom {
         return (position * 1000 + Math.max(1, admitRateMilli) - 1) / Math.max(1, admitRateMilli);
     }
 
-    private static String newSeed() {
+    private String newSeed() {
         byte[] seed = new byte[16];
-        SEEDS.nextBytes(seed);
+        seeds.nextBytes(seed);
         return HexFormat.of().formatHex(seed);
     }
 }
