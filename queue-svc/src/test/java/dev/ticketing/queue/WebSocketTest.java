@@ -29,12 +29,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static dev.ticketing.queue.QueueTestSupport.await;
 import static dev.ticketing.queue.QueueTestSupport.enter;
 import static dev.ticketing.queue.QueueTestSupport.leave;
 import static dev.ticketing.queue.QueueTestSupport.me;
@@ -275,5 +277,43 @@ class WebSocketTest {
         Client late = connect(room, user, newTicket);
         assertEquals(2, late.next().get("position").asInt(), "back of the line again");
         late.close();
+    }
+
+    /**
+     * A phone that lost its network without closing the socket (half-open): it answers no ping, so after the silence
+     * limit (3 s in tests) the server drops the socket and the grace period (3 s) starts — the place goes, instead of
+     * being kept until TCP gives up minutes later. A client that answers pings keeps its place meanwhile.
+     */
+    @Test
+    void aSocketThatAnswersNoPingLosesItsPlaceAfterTheGracePeriod() throws Exception {
+        String room = openRoom(rooms, 1, 600, 100);
+        enter(room, newUser()).body("status", equalTo("ADMITTED"));
+        String silent = newUser();
+        String ticket = enter(room, silent).body("position", equalTo(1)).extract().path("ticket");
+        String alive = newUser();
+        String aliveTicket = enter(room, alive).body("position", equalTo(2)).extract().path("ticket");
+        Client answering = connect(room, alive, aliveTicket); // the JDK client answers pings like a browser
+
+        try (java.net.Socket raw = new java.net.Socket(base.getHost(), base.getPort())) {
+            String key = java.util.Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 16)
+                    .getBytes(StandardCharsets.US_ASCII));
+            String carrier = URLEncoder.encode("quarkus-http-upgrade#Authorization#Bearer " + token(silent),
+                    StandardCharsets.UTF_8);
+            String handshake = "GET /api/queues/" + room + "/ws?ticket=" + ticket + " HTTP/1.1\r\n"
+                    + "Host: " + base.getHost() + ":" + base.getPort() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: " + key + "\r\n"
+                    + "Sec-WebSocket-Protocol: bearer-token-carrier, " + carrier + "\r\n\r\n";
+            raw.getOutputStream().write(handshake.getBytes(StandardCharsets.US_ASCII));
+            raw.getOutputStream().flush();
+            byte[] head = new byte[12];
+            int n = raw.getInputStream().readNBytes(head, 0, head.length);
+            assertEquals("HTTP/1.1 101", new String(head, 0, n, StandardCharsets.US_ASCII), "upgraded");
+            // From here on this client reads nothing and answers nothing, like a phone in a tunnel.
+            await("the silent socket's place is lost", Duration.ofSeconds(20),
+                    () -> me(room, silent).extract().statusCode() == 404);
+        }
+        me(room, alive).statusCode(200).body("position", equalTo(1));
+        answering.close();
     }
 }

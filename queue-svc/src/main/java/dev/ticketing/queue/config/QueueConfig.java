@@ -39,6 +39,14 @@ public interface QueueConfig {
     @WithDefault("10")
     int pushSlices();
 
+    /**
+     * A socket that has not answered the server's pings (quarkus.websockets-next.server.auto-ping-interval) for this
+     * long is treated as gone: a phone that lost its network without a close (a half-open connection) otherwise keeps
+     * its place until TCP gives up, minutes later. Its reconnect grace period starts then. 0 turns the check off.
+     */
+    @WithDefault("30s")
+    Duration socketSilenceLimit();
+
     /** Verified access tokens kept (CachingJwtParser): bounded, never past a token's exp. */
     TokenCache tokenCache();
 

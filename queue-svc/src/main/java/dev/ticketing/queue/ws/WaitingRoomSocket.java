@@ -6,9 +6,11 @@ import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * Live position. The access token rides in the subprotocol list (see {@link AccessTokenUpgradeCheck}). Opening the
@@ -46,6 +48,15 @@ public class WaitingRoomSocket {
                     Log.warnf("socket entry failed for room %s: %s", performanceId, e.toString());
                     return connection.close(new CloseReason(TRY_AGAIN_LATER, "the waiting room is unavailable, reconnect"));
                 });
+    }
+
+    /** The answer to the server's auto-ping: the client is still there (see WaitingRoomSockets' silence check). */
+    @OnPongMessage
+    public void onPong(Buffer data, WebSocketConnection connection) {
+        WaitingRoomSockets.Socket s = connection.userData().get(WaitingRoomSockets.SOCKET);
+        if (s != null) {
+            s.heard();
+        }
     }
 
     @OnClose

@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sockets of this pod, by room. Each socket belongs to one of {@code queue.push-slices} slices; a timer walks the
@@ -44,10 +45,19 @@ public class WaitingRoomSockets {
     static final TypedKey<String> TICKET = TypedKey.forString("queue.ticket");
     static final TypedKey<Socket> SOCKET = new TypedKey<>("queue.socket");
     static final int NOT_IN_ROOM = 4404;
+    /** Closed by the server: the client answered no ping for queue.socket-silence-limit. */
+    static final int SILENT = 4408;
 
-    /** One open socket: its user, the ticket it entered with, the event loop it lives on, its slice. */
+    /**
+     * One open socket: its user, the ticket it entered with, the event loop it lives on, its slice, and when the
+     * client was last heard from (opened, or a pong).
+     */
     record Socket(WebSocketConnection connection, String performanceId, String userId, String ticket, Context context,
-                  int slice) {
+                  int slice, AtomicLong heardAt) {
+
+        void heard() {
+            heardAt.set(System.currentTimeMillis());
+        }
     }
 
     /** This pod's sockets of one room. */
@@ -74,6 +84,7 @@ public class WaitingRoomSockets {
     private final Vertx vertx;
     private final int slices;
     private final long tickMillis;
+    private final long silenceLimitMillis;
     private final AtomicInteger nextSlice = new AtomicInteger();
     private final AtomicInteger connected = new AtomicInteger();
     private volatile boolean stopping;
@@ -87,6 +98,7 @@ public class WaitingRoomSockets {
         this.vertx = vertx;
         this.slices = Math.max(1, config.pushSlices());
         this.tickMillis = Math.max(1, config.pushEvery().toMillis() / slices);
+        this.silenceLimitMillis = config.socketSilenceLimit().toMillis();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -103,7 +115,7 @@ public class WaitingRoomSockets {
     /** Registers an open socket (on its event loop, right after its entry). */
     Socket opened(WebSocketConnection connection, String performanceId, String userId, String ticket) {
         Socket s = new Socket(connection, performanceId, userId, ticket, Vertx.currentContext(),
-                Math.floorMod(nextSlice.getAndIncrement(), slices));
+                Math.floorMod(nextSlice.getAndIncrement(), slices), new AtomicLong(System.currentTimeMillis()));
         LocalRoom local = rooms.computeIfAbsent(performanceId, k -> new LocalRoom(slices));
         local.slices[s.slice()].add(s);
         local.byUser.computeIfAbsent(userId, k -> ConcurrentHashMap.newKeySet()).add(s);
@@ -176,6 +188,14 @@ public class WaitingRoomSockets {
         Map<String, String> frames = new HashMap<>();
         Map<Context, List<Runnable>> writes = new IdentityHashMap<>();
         for (Socket s : batch) {
+            if (silenceLimitMillis > 0 && now - s.heardAt().get() > silenceLimitMillis) {
+                // Unanswered pings: a half-open connection. Forget it now (the grace period starts) and close it
+                // without waiting for a close handshake that would never come.
+                closed(s);
+                writes.computeIfAbsent(s.context(), c -> new ArrayList<>()).add(() -> s.connection()
+                        .close(new CloseReason(SILENT, "no answer to pings")).subscribe().with(x -> { }, x -> { }));
+                continue;
+            }
             Place place = positions.places().get(s.userId());
             if (place instanceof Place.Admitted a && a.token() == null) {
                 // Admitted a moment ago by another pod that is still signing: sign here rather than wait.
