@@ -210,6 +210,32 @@ class TokenVerificationTest {
         denied(given().header("Sec-WebSocket-Protocol", offer).get("/api/auth/verify"));
     }
 
+    /**
+     * Gateway API's ExternalAuth and Envoy Gateway's extAuth call verify with the original method and the original
+     * path appended, without X-Original-URI: the same answers as the auth-url form.
+     */
+    @Test
+    void theGatewayApiFormCarriesTheOriginalMethodAndPath() {
+        given().header("Authorization", "Bearer " + accessToken).post("/api/auth/verify/api/orders")
+                .then().statusCode(200).header("X-User-Id", userId).header("X-User-Roles", "user");
+        given().header("Authorization", "Bearer " + accessToken).delete("/api/auth/verify/api/queues/perf-42/entries/me")
+                .then().statusCode(200).header("X-User-Id", userId);
+        for (String method : List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")) {
+            denied(given().request(method, "/api/auth/verify/api/orders"));
+            given().header("Authorization", "Bearer " + accessToken).request(method, "/api/auth/verify/api/orders")
+                    .then().statusCode(200);
+        }
+        // The WebSocket route's carrier counts on that path only, judged by the appended path.
+        given().header("Sec-WebSocket-Protocol", carrier(accessToken)).get("/api/auth/verify/api/queues/perf-42/ws")
+                .then().statusCode(200).header("X-User-Id", userId);
+        denied(given().header("Sec-WebSocket-Protocol", carrier(accessToken)).get("/api/auth/verify/api/orders"));
+        denied(given().header("Sec-WebSocket-Protocol", carrier(accessToken))
+                .get("/api/auth/verify/api/queues/perf-42/ws/extra"));
+        // A client's own X-Original-URI does not turn another path into the WebSocket route.
+        denied(given().header("X-Original-URI", "/api/queues/perf-42/ws")
+                .header("Sec-WebSocket-Protocol", carrier(accessToken)).get("/api/auth/verify/api/orders"));
+    }
+
     @Test
     void aTokenInTheUrlIsNoLongerAccepted() {
         String q = URLEncoder.encode(accessToken, StandardCharsets.UTF_8);

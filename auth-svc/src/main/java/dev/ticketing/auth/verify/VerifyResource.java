@@ -6,9 +6,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -23,7 +31,8 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The ingress's auth-url (ingress-nginx {@code auth-url}, nginx {@code auth_request} in the local gateway): 200 with
+ * The edge's external auth (Gateway API ExternalAuth, Envoy Gateway extAuth, ingress-nginx {@code auth-url}, nginx
+ * {@code auth_request} in the local gateway): 200 with
  * the caller's identity in headers, or 401. Pure token verification in memory: no database, no blocking, so it
  * runs on the event loop and keeps up with every protected request of an on-sale.
  *
@@ -60,6 +69,73 @@ public class VerifyResource {
     public Response verify(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                            @HeaderParam("X-Original-URI") String originalUri,
                            @Context HttpHeaders headers) {
+        return check(authorization, originalUri, headers);
+    }
+
+    /*
+     * Gateway API's HTTPRoute ExternalAuth filter and Envoy Gateway's extAuth keep the request's method and append its
+     * path to the verify path (GET /api/auth/verify/api/queues/p/ws, POST /api/auth/verify/api/orders), without a
+     * body and without X-Original-URI: the path after /api/auth/verify is the original path. One method per verb
+     * (JAX-RS has no "any method"), all the same check.
+     */
+
+    @GET
+    @Path("/{original: .+}")
+    @NonBlocking
+    public Response verifyGet(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                              @Encoded @PathParam("original") String original, @Context HttpHeaders headers) {
+        return check(authorization, "/" + original, headers);
+    }
+
+    @POST
+    @Path("/{original: .+}")
+    @NonBlocking
+    public Response verifyPost(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                               @Encoded @PathParam("original") String original, @Context HttpHeaders headers) {
+        return check(authorization, "/" + original, headers);
+    }
+
+    @PUT
+    @Path("/{original: .+}")
+    @NonBlocking
+    public Response verifyPut(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                              @Encoded @PathParam("original") String original, @Context HttpHeaders headers) {
+        return check(authorization, "/" + original, headers);
+    }
+
+    @DELETE
+    @Path("/{original: .+}")
+    @NonBlocking
+    public Response verifyDelete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                 @Encoded @PathParam("original") String original, @Context HttpHeaders headers) {
+        return check(authorization, "/" + original, headers);
+    }
+
+    @PATCH
+    @Path("/{original: .+}")
+    @NonBlocking
+    public Response verifyPatch(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                @Encoded @PathParam("original") String original, @Context HttpHeaders headers) {
+        return check(authorization, "/" + original, headers);
+    }
+
+    @HEAD
+    @Path("/{original: .+}")
+    @NonBlocking
+    public Response verifyHead(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                               @Encoded @PathParam("original") String original, @Context HttpHeaders headers) {
+        return check(authorization, "/" + original, headers);
+    }
+
+    @OPTIONS
+    @Path("/{original: .+}")
+    @NonBlocking
+    public Response verifyOptions(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                  @Encoded @PathParam("original") String original, @Context HttpHeaders headers) {
+        return check(authorization, "/" + original, headers);
+    }
+
+    private Response check(String authorization, String originalUri, HttpHeaders headers) {
         Optional<String> token = bearer(authorization)
                 .or(() -> subprotocolToken(headers.getRequestHeader(SEC_WEBSOCKET_PROTOCOL), originalUri));
         if (token.isEmpty()) {
