@@ -9,6 +9,7 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -56,9 +57,12 @@ public class HoldService {
         this.limitRefusals = metrics.counter("booking.holds", "result", "over-limit");
     }
 
+    @RegisterForReflection
     public record HeldSeat(String id, String section, String row, int number, long price) {
     }
 
+    /** Answered inside a Response (201), which no endpoint signature names: registered for reflection (native images). */
+    @RegisterForReflection
     public record Hold(String holdId, String showtimeId, List<HeldSeat> seats, long amount, OffsetDateTime expiresAt) {
     }
 

@@ -4,6 +4,7 @@ import dev.ticketing.booking.tracing.TraceContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ticketing.booking.messaging.DeadLetters;
 import dev.ticketing.booking.messaging.WaitingForDependency;
@@ -41,6 +42,8 @@ public class PaymentEvents {
 
     static final String CHANNEL = "payment-events";
 
+    /** Read by our ObjectMapper, outside any endpoint signature: registered for reflection (native images). */
+    @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record PaymentEvent(String eventId, String type, String orderId, String paymentId, Long amount,
                                String providerReference, String reason, String occurredAt) {

@@ -1,12 +1,18 @@
 package dev.ticketing.booking.outbox;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
  * The payloads booking-svc publishes (docs/architecture.md, "Events"). The envelope (eventId, type, schemaVersion,
- * occurredAt) is added by {@link Outbox} so every event carries it the same way.
+ * occurredAt) is added by {@link Outbox} so every event carries it the same way. Serialized by Jackson into the outbox,
+ * also in a native image: registered for reflection.
  */
+@RegisterForReflection(targets = {Events.ShowtimeRef.class, Events.PerformanceUpserted.class,
+        Events.PerformanceDeleted.class, Events.OrderPlaced.class, Events.OrderCancelled.class,
+        Events.BookingFinished.class})
 public final class Events {
     private Events() {
     }
