@@ -104,4 +104,17 @@ class ObservabilityTest {
             assertTrue(exprs.contains(metric), "dashboard shows " + metric);
         }
     }
+
+    /** Traces are exported only where a collector is given; trace ids propagate either way (the services' default). */
+    @Test
+    void tracesGoToTheCollectorGivenInValues() {
+        JsonNode plain = Chart.defaults().get("ConfigMap", "ticketing-config").path("data");
+        assertTrue(plain.path("TICKETING_OTLP_ENDPOINT").isMissingNode(), "no collector, no exporter settings");
+        JsonNode traced = Chart.render("tracing", t -> t.set("image.registry", Chart.REGISTRY)
+                        .set("config.tracing.otlpEndpoint", "http://otel-collector.monitoring:4317"))
+                .get("ConfigMap", "ticketing-config").path("data");
+        assertEquals("http://otel-collector.monitoring:4317", traced.path("TICKETING_OTLP_ENDPOINT").asText());
+        assertEquals("parentbased_traceidratio", traced.path("TICKETING_OTEL_SAMPLER").asText());
+        assertEquals("0.1", traced.path("TICKETING_OTEL_SAMPLER_RATIO").asText(), "values.yaml's ratio");
+    }
 }
