@@ -36,7 +36,7 @@ else
   if redis.call('ZCARD', K.waiting) == 1 and redis.call('SCARD', K.prequeue) == 0 then admitted = admit(now) end
 end
 local rate, stalled = admit_pace(now)
-local out = {place = place(user, now), ticket = redis.call('HGET', K.tickets, user) or '', kept = kept,
+local out = {place = place(user, now, redis.call('SCARD', K.prequeue)), ticket = redis.call('HGET', K.tickets, user) or '', kept = kept,
   rateMilli = rate, stalled = stalled}
 if #admitted > 0 then out.admitted = admitted end
 return cjson.encode(out)

@@ -2,9 +2,10 @@
 -- connected right now: clears their disconnect marks). Answers {live, rateMilli, stalled, places = [place of each user]}.
 local now = now_ms()
 local places = {}
+local prequeued = redis.call('SCARD', K.prequeue)
 for i, u in ipairs(A.users) do
   if A.touch then redis.call('ZREM', K.gone, u) end
-  places[i] = place(u, now)
+  places[i] = place(u, now, prequeued)
 end
 local rate, stalled = admit_pace(now)
 return cjson.encode({live = is_live(), rateMilli = rate, stalled = stalled, places = places})

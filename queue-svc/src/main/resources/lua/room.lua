@@ -162,10 +162,11 @@ end
 -- {kind = 'P', opensAt = ms} (pre-queued, not drawn yet) | {kind = 'W', rank = 0-based} |
 -- {kind = 'A', expiresAt = ms, sid = ..., token = signed admission or nil} | {kind = 'N'}.
 -- While a draw is under way, the fans still to be drawn will all land ahead of a waiting fan: they count in its rank.
-local function place(u, now)
-  if redis.call('SISMEMBER', K.prequeue, u) == 1 then return {kind = 'P', opensAt = opens_at()} end
+-- prequeued = SCARD of the pre-queue, read once by the caller (positions.lua places a whole slice of users).
+local function place(u, now, prequeued)
+  if prequeued > 0 and redis.call('SISMEMBER', K.prequeue, u) == 1 then return {kind = 'P', opensAt = opens_at()} end
   local r = redis.call('ZRANK', K.waiting, u)
-  if r then return {kind = 'W', rank = r + redis.call('SCARD', K.prequeue)} end
+  if r then return {kind = 'W', rank = r + prequeued} end
   local e = redis.call('ZSCORE', K.active, u)
   if e and tonumber(e) > now then
     local sid = redis.call('HGET', K.sessions, u)

@@ -142,6 +142,30 @@ class ScheduledOpeningTest {
         given().auth().oauth2(adminToken()).get("/api/queues/{p}/audit/draw?limit=0", room).then().statusCode(400);
     }
 
+    /**
+     * A pre-queued fan whose last socket closed is dropped after the grace period (3 s in tests), like a waiting one —
+     * a socket coming back in time keeps the entry; entering again before the opening restores the same odds.
+     */
+    @Test
+    void aPreQueuedFanWhoseSocketClosedIsDroppedAfterTheGracePeriod() {
+        String room = openRoom(rooms, 100, 600, 1000);
+        configure(room, OffsetDateTime.now().plusHours(1)).statusCode(200);
+        String gone = newUser();
+        String back = newUser();
+        enter(room, gone).statusCode(201).body("status", equalTo("BEFORE_OPENING"));
+        enter(room, back).statusCode(201).body("status", equalTo("BEFORE_OPENING"));
+        waitingRoom.disconnected(room, gone).await().atMost(Duration.ofSeconds(5));
+        waitingRoom.disconnected(room, back).await().atMost(Duration.ofSeconds(5));
+        // back's socket returns (any pod's push clears the mark); gone's never does.
+        waitingRoom.positions(room, List.of(back), true).await().atMost(Duration.ofSeconds(5));
+
+        await("the silent fan dropped from the pre-queue", Duration.ofSeconds(15),
+                () -> me(room, gone).extract().statusCode() == 404);
+        me(room, back).statusCode(200).body("status", equalTo("BEFORE_OPENING"));
+        assertEquals(1, redis.set(String.class).scard(new RoomKeys(room).key(RoomKeys.Key.PREQUEUE)));
+        enter(room, gone).statusCode(201).body("status", equalTo("BEFORE_OPENING"));
+    }
+
     @Test
     void theOpeningTimeMovesOnlyUntilTheRoomHasOpened() {
         String room = openRoom(rooms, 1, 600, 100);
