@@ -14,9 +14,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,10 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import static org.hamcrest.Matchers.containsString;
@@ -176,28 +169,11 @@ class BestAvailableTest extends BookingTestBase {
     @Test
     void fortyFansRaceForSeatsTogetherAndEveryGroupSitsTogether() throws Exception {
         Show show = newShows(1, null, new Section("R", 2, 10, 90_000), new Section("S", 1, 10, 50_000)).get(0);
-        HttpClient http = HttpClient.newHttpClient();
-        List<Callable<Integer>> attempts = new ArrayList<>();
+        List<RacedHold> racers = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            String user = fan();
-            int count = 2 + i % 3;
-            String access = tokenOf(user);
-            String admission = AdmissionTestResource.token(user, show.performanceId());
-            attempts.add(() -> http.send(HttpRequest.newBuilder(base.resolve("/api/showtimes/" + show.showtimeId() + "/holds"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + access)
-                    .header("X-Admission-Token", admission)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"count\":" + count + "}")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode());
+            racers.add(new RacedHold(fan(), show, "{\"count\":" + (2 + i % 3) + "}"));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(40);
-        List<Integer> codes = new ArrayList<>();
-        try {
-            for (Future<Integer> f : pool.invokeAll(attempts)) {
-                codes.add(f.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Integer> codes = race(base, racers, 40);
         Map<Integer, Long> byCode = codes.stream().collect(Collectors.groupingBy(c -> c, Collectors.counting()));
         assertTrue(codes.stream().allMatch(c -> c == 201 || c == 409), byCode.toString());
         assertTrue(byCode.getOrDefault(201, 0L) >= 6, "30 seats, groups of 2-4: at least 6 fit, " + byCode);

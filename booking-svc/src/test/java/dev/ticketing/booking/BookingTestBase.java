@@ -5,11 +5,20 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static io.restassured.RestAssured.given;
 
@@ -97,5 +106,36 @@ public abstract class BookingTestBase {
     protected static Response order(String userId, Show show, String holdId, String paymentToken) {
         return as(tokenOf(userId)).header("X-Admission-Token", AdmissionTestResource.token(userId, show.performanceId()))
                 .body(Map.of("holdId", holdId, "paymentToken", paymentToken)).post("/api/orders");
+    }
+
+    /** One entrant of a race: {@code userId} (admitted to the show's performance) POSTs {@code body} as a hold. */
+    protected record RacedHold(String userId, Show show, String body) {
+    }
+
+    /**
+     * Sends every hold at once from {@code threads} threads (a plain HTTP client: no client-side serialisation) and
+     * answers their status codes in order.
+     */
+    protected static List<Integer> race(URI base, List<RacedHold> holds, int threads) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        List<Callable<Integer>> attempts = new ArrayList<>();
+        for (RacedHold h : holds) {
+            String access = tokenOf(h.userId());
+            String admission = AdmissionTestResource.token(h.userId(), h.show().performanceId());
+            attempts.add(() -> http.send(HttpRequest.newBuilder(base.resolve("/api/showtimes/" + h.show().showtimeId() + "/holds"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + access)
+                    .header("X-Admission-Token", admission).POST(HttpRequest.BodyPublishers.ofString(h.body())).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Integer> codes = new ArrayList<>();
+        try {
+            for (Future<Integer> f : pool.invokeAll(attempts)) {
+                codes.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return codes;
     }
 }

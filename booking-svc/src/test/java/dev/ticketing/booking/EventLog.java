@@ -3,6 +3,7 @@ package dev.ticketing.booking;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,6 +32,19 @@ public final class EventLog {
 
     /** Waits until an event matching {@code match} appears on {@code topic}; returns it. */
     public static JsonNode await(String topic, Predicate<JsonNode> match) {
+        return awaitRecord(topic, match).event();
+    }
+
+    /** The traceparent header of the first record on {@code topic} matching {@code match} (null when it has none). */
+    public static String traceparentOf(String topic, Predicate<JsonNode> match) {
+        var h = awaitRecord(topic, match).record().headers().lastHeader("traceparent");
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private record Found(ConsumerRecord<String, String> record, JsonNode event) {
+    }
+
+    private static Found awaitRecord(String topic, Predicate<JsonNode> match) {
         try (var consumer = new KafkaConsumer<String, String>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
@@ -38,7 +52,7 @@ public final class EventLog {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
             consumer.subscribe(List.of(topic));
-            JsonNode[] found = new JsonNode[1];
+            Found[] found = new Found[1];
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (var r : consumer.poll(Duration.ofMillis(300))) {
                     JsonNode n;
@@ -48,43 +62,13 @@ public final class EventLog {
                         continue; // the broker is shared by the build: other modules' tests publish poison records
                     }
                     if (match.test(n)) {
-                        found[0] = n;
+                        found[0] = new Found(r, n);
                         return true;
                     }
                 }
                 return false;
             });
             return found[0];
-        }
-    }
-
-    /** The traceparent header of the first record on {@code topic} matching {@code match} (null when it has none). */
-    public static String traceparentOf(String topic, Predicate<JsonNode> match) {
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-            consumer.subscribe(List.of(topic));
-            String[] found = new String[1];
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (var r : consumer.poll(Duration.ofMillis(300))) {
-                    JsonNode n;
-                    try {
-                        n = JSON.readTree(r.value());
-                    } catch (Exception notJson) {
-                        continue;
-                    }
-                    if (match.test(n)) {
-                        var h = r.headers().lastHeader("traceparent");
-                        found[0] = h == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
-                        return true;
-                    }
-                }
-                return false;
-            });
-            return found[0].isEmpty() ? null : found[0];
         }
     }
 

@@ -13,19 +13,12 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
@@ -154,30 +147,16 @@ class TicketLimitTest extends BookingTestBase {
     void parallelHoldsOfOneFanNeverExceedTheLimit() throws Exception {
         List<Show> shows = newShows(3, null, new Section("R", 3, 10, 50_000));
         String fan = fan();
-        String access = tokenOf(fan);
-        String admission = AdmissionTestResource.token(fan, shows.get(0).performanceId());
-        HttpClient http = HttpClient.newHttpClient();
-        List<Callable<Integer>> attempts = new ArrayList<>();
+        List<RacedHold> holds = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             Show show = shows.get(i % 3);
             int count = 1 + i % 3;
             String body = i % 2 == 0 ? "{\"count\":" + count + "}"
                     : "{\"seatIds\":[" + show.seatIds().subList(i * 3 % 27, i * 3 % 27 + count).stream().map(s -> "\"" + s + "\"")
                     .collect(Collectors.joining(",")) + "]}";
-            attempts.add(() -> http.send(HttpRequest.newBuilder(base.resolve("/api/showtimes/" + show.showtimeId() + "/holds"))
-                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + access)
-                    .header("X-Admission-Token", admission).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode());
+            holds.add(new RacedHold(fan, show, body));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(30);
-        List<Integer> codes = new ArrayList<>();
-        try {
-            for (Future<Integer> f : pool.invokeAll(attempts)) {
-                codes.add(f.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Integer> codes = race(base, holds, 30);
         assertTrue(codes.contains(201), codes.toString());
         assertTrue(codes.stream().allMatch(c -> c == 201 || c == 409), codes.toString());
         try (Connection c = db.getConnection();
