@@ -82,9 +82,14 @@ final class BenchTokens {
         }
     }
 
-    /** Serves the given paths on 127.0.0.1 (the JDK's HttpServer); returns the bound port. */
+    /** Serves the given paths on 127.0.0.1 (the JDK's HttpServer) on a free port; returns it. */
     static int serve(Map<String, byte[]> files) throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        return serve(files, 0);
+    }
+
+    /** The same on {@code port} (0: a free one); returns the bound port. */
+    static int serve(Map<String, byte[]> files, int port) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
         server.createContext("/", exchange -> {
             try (exchange) {
                 byte[] body = files.get(exchange.getRequestURI().getPath());

@@ -1,6 +1,5 @@
 package dev.ticketing.bench;
 
-import com.sun.net.httpserver.HttpServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,9 +18,6 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 
 import java.io.BufferedWriter;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -94,7 +90,7 @@ public final class QueueBench {
         String jwks = new JsonWebKeySet(key).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
         writeAtomically(dir.resolve("jwks.json"), jwks);
         if (port != null) {
-            int bound = serve(jwks.getBytes(java.nio.charset.StandardCharsets.UTF_8), port);
+            int bound = BenchTokens.serve(java.util.Map.of("/jwks.json", jwks.getBytes(java.nio.charset.StandardCharsets.UTF_8)), port);
             writeAtomically(dir.resolve("jwks.port"), Integer.toString(bound));
         }
         Signer signer = new Signer(key, issuer, audience);
@@ -158,28 +154,6 @@ public final class QueueBench {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    // ---- JWKS over HTTP -----------------------------------------------------------------------------------------
-
-    /** Serves {@code /jwks.json} on 127.0.0.1 (daemon threads of the JDK's HttpServer); returns the bound port. */
-    private static int serve(byte[] jwks, int port) throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                if (!exchange.getRequestURI().getPath().equals("/jwks.json")) {
-                    exchange.sendResponseHeaders(404, -1);
-                    return;
-                }
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, jwks.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(jwks);
-                }
-            }
-        });
-        server.start();
-        return server.getAddress().getPort();
     }
 
     // ---- Kafka --------------------------------------------------------------------------------------------------
