@@ -248,6 +248,15 @@ class GatewayTest {
         assertTrue(health.body().contains("routing-table"), health.body());
     }
 
+    /** The public API's OpenAPI document at /openapi.yaml, as the cluster edge serves it from the chart. */
+    @Test
+    void servesTheOpenApiDocument() throws Exception {
+        HttpResponse<String> r = get("/openapi.yaml", null);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().startsWith("openapi: 3.1.0"), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/yaml"), r.headers().toString());
+    }
+
     private HttpResponse<String> post(String path, String json, String idempotencyKey) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));

@@ -54,6 +54,7 @@ public class StubBackends implements QuarkusTestResourceLifecycleManager {
             dir = Files.createTempDirectory("gateway-test");
             Path web = Files.createDirectories(dir.resolve("web"));
             Files.writeString(web.resolve("index.html"), "<!doctype html><title>티켓 Tickets</title>");
+            Files.writeString(dir.resolve("openapi.yaml"), "openapi: 3.1.0\ninfo: {title: Ticketing public API}\n");
             Path routes = dir.resolve("routes.yaml");
             Files.writeString(routes, """
                     services:
@@ -71,6 +72,7 @@ public class StubBackends implements QuarkusTestResourceLifecycleManager {
             return Map.of(
                     "gateway.routes-file", routes.toString(),
                     "gateway.web-root", web.toString(),
+                    "gateway.openapi-file", dir.resolve("openapi.yaml").toString(),
                     "gateway.auth-verify-url", "http://127.0.0.1:" + verify.actualPort() + "/api/auth/verify");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

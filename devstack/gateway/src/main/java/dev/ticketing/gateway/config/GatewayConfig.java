@@ -12,6 +12,9 @@ public interface GatewayConfig {
     /** The fan UI's folder (static files, no build step), served at /. */
     String webRoot();
 
+    /** The public API's merged OpenAPI document (the chart's files/openapi.yaml), served at /openapi.yaml like the cluster edge. */
+    String openapiFile();
+
     /** Host of every backend; the port of each service comes from the routing table. */
     String backendHost();
 

@@ -39,6 +39,7 @@ public class Edge {
     private final RoutingTable table;
     private final AuthCheck authCheck;
     private final Path webRoot;
+    private final Path openapiFile;
     private final String backendHost;
     private final long maxBodyBytes;
     private final int maxUriLength;
@@ -52,6 +53,7 @@ public class Edge {
         this.table = RoutingTable.load(routesFile);
         this.authCheck = authCheck;
         this.webRoot = Path.of(config.webRoot()).toAbsolutePath().normalize();
+        this.openapiFile = Path.of(config.openapiFile()).toAbsolutePath().normalize();
         this.backendHost = config.backendHost();
         this.maxBodyBytes = config.maxBodyBytes();
         this.maxUriLength = config.maxUriLength();
@@ -79,6 +81,15 @@ public class Edge {
 
     void install(@Observes Router router) {
         router.route("/api/*").handler(this::api);
+        // Before the UI's catch-all, as in the cluster (the web pod serves the chart's copy of the same file).
+        router.get("/openapi.yaml").handler(ctx -> {
+            if (!Files.isRegularFile(openapiFile)) {
+                Problems.send(ctx.response(), 404, "Not Found", "The OpenAPI document is not in this checkout.");
+                return;
+            }
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=UTF-8")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache").sendFile(openapiFile.toString());
+        });
         if (Files.isDirectory(webRoot)) {
             StaticHandler ui = StaticHandler.create(FileSystemAccess.ROOT, webRoot.toString())
                     .setCachingEnabled(false)   // the UI has no build step: an edit shows on the next reload
