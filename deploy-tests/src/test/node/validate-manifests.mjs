@@ -1,22 +1,27 @@
 // Validates Kubernetes manifests (multi-document YAML files) against the published schemas that ship inside pinned npm
 // packages: kubernetes-models (built-in kinds), @kubernetes-models/prometheus-operator, gateway-api, envoy-gateway,
-// strimzi-kafka-operator and cloudnative-pg (their CRDs' OpenAPI schemas).
+// strimzi-kafka-operator and cloudnative-pg (their CRDs' OpenAPI schemas). Operators without an npm model have their
+// CRDs vendored with their version under src/test/resources/crds/ (opensearch-k8s-operator 3.x, opensearch.org/v1):
+// those kinds are validated with ajv against the CRD's openAPIV3Schema, closed the way `kubectl apply
+// --validate=strict` closes it (VENDORED_CRDS below).
 //
-// Two checks per document:
+// Two checks per document of a model package:
 //  1. the model's JSON-schema validator: wrong types, bad enum values, missing required fields;
 //  2. unknown fields, at any depth: the packages' TypeScript declarations are generated from the same schemas, so
 //     each document is type-checked as an object literal of its kind's interface (excess property checks), which
 //     the JSON-schema validators do not do (the CRDs leave additionalProperties open). Skipped with --no-strict-fields.
 // An apiVersion an operator no longer serves is refused with the reason (RETIRED below), whatever the model package
-// still carries. Kinds of operators without a published model (UNMODELLED) are reported as such, not as valid.
+// still carries. Kinds of operators with neither a published model nor a vendored CRD (UNMODELLED) are reported as
+// such, not as valid.
 //
 // usage: node validate-manifests.mjs [--allow-unknown-kinds] [--no-strict-fields] file.yaml...
 // Prints one line per document: "OK <apiVersion> <kind> <name>", "INVALID ... : <reason>", "UNMODELLED ..." or
 // "NOSCHEMA ...". Exit status: 0 all valid, 1 some document invalid (or without schema unless allowed), 2 usage error.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import Ajv from 'ajv';
 
 const args = process.argv.slice(2);
 const allowUnknown = args.includes('--allow-unknown-kinds');
@@ -51,13 +56,85 @@ const RETIRED = {
   'autoscaling/v2beta2': 'removed in Kubernetes 1.26',
 };
 
-// Operators whose CRDs have no published npm model: their kinds are recognised (a typo in a kind still fails) but
-// only parsed. opensearch-k8s-operator 3.x (opensearch.org/v1) has none.
+// Operators whose CRDs have no published npm model: the kinds we use have their CRD vendored (VENDORED_CRDS); the
+// others are recognised (a typo in a kind still fails) but only parsed. opensearch-k8s-operator 3.x (opensearch.org/v1)
+// publishes no model.
 const UNMODELLED = {
-  'opensearch.org/v1': ['OpenSearchCluster', 'OpensearchRole', 'OpensearchUser', 'OpensearchUserRoleBinding',
-    'OpensearchActionGroup', 'OpensearchTenant', 'OpensearchIndexTemplate', 'OpensearchComponentTemplate',
-    'OpenSearchISMPolicy', 'OpensearchSnapshotPolicy'],
+  'opensearch.org/v1': ['OpensearchActionGroup', 'OpensearchTenant', 'OpensearchIndexTemplate',
+    'OpensearchComponentTemplate', 'OpenSearchISMPolicy', 'OpensearchSnapshotPolicy'],
 };
+
+// Vendored CRDs (each file's header names its source repository, path, commit and release, and what was reduced).
+const CRD_DIRS = ['crds/opensearch-operator-3.x-02048227'];
+const VENDORED_CRDS = loadVendoredCrds(); // "<group>/<version> <kind>" -> ajv validate function
+const VENDORED_GROUPS = new Map(); // "<group>/" -> served apiVersions of its vendored CRDs
+for (const key of VENDORED_CRDS.keys()) {
+  const apiVersion = key.split(' ')[0];
+  const group = apiVersion.slice(0, apiVersion.indexOf('/') + 1);
+  VENDORED_GROUPS.set(group, [...new Set([...(VENDORED_GROUPS.get(group) ?? []), apiVersion])]);
+}
+
+/**
+ * Reads every vendored CRD and compiles, per served version, its openAPIV3Schema for ajv the way the apiserver applies
+ * it: x-kubernetes-int-or-string becomes integer-or-string, x-kubernetes-* keywords are otherwise ignored (strict
+ * off; CEL rules are not evaluated), and every object schema that lists properties, sets no additionalProperties and
+ * does not preserve unknown fields is closed (additionalProperties: false), so an unknown field fails as it does with
+ * `kubectl apply --validate=strict`. metadata stays open: the apiserver checks it, not the CRD.
+ */
+function loadVendoredCrds() {
+  const base = join(dirname(fileURLToPath(import.meta.url)), '../resources');
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  ajv.addFormat('int32', { type: 'number', validate: (n) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+  ajv.addFormat('int64', { type: 'number', validate: (n) => Number.isSafeInteger(n) });
+  ajv.addFormat('date-time', { type: 'string', validate: (s) => !Number.isNaN(Date.parse(s)) });
+  const crds = new Map();
+  for (const dir of CRD_DIRS) {
+    const path = join(base, dir);
+    for (const file of readdirSync(path).filter((f) => f.endsWith('.yaml')).sort()) {
+      const crd = parse(readFileSync(join(path, file), 'utf8'));
+      for (const version of crd.spec.versions.filter((v) => v.served)) {
+        const schema = kubeSchema(structuredClone(version.schema.openAPIV3Schema), true);
+        crds.set(`${crd.spec.group}/${version.name} ${crd.spec.names.kind}`, ajv.compile(schema));
+      }
+    }
+  }
+  return crds;
+}
+
+function kubeSchema(node, root = false) {
+  if (Array.isArray(node)) {
+    return node.map((n) => kubeSchema(n));
+  }
+  if (node === null || typeof node !== 'object') {
+    return node;
+  }
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'properties') {
+      for (const [name, sub] of Object.entries(value)) {
+        value[name] = root && name === 'metadata' ? { type: 'object' } : kubeSchema(sub);
+      }
+    } else if (key === 'additionalProperties' || key === 'items' || key === 'anyOf' || key === 'allOf'
+        || key === 'oneOf' || key === 'not') {
+      node[key] = kubeSchema(value);
+    }
+  }
+  if (node['x-kubernetes-int-or-string'] === true && !node.anyOf) {
+    node.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  if (node.properties && node.additionalProperties === undefined && node['x-kubernetes-preserve-unknown-fields'] !== true) {
+    node.additionalProperties = false;
+  }
+  return node;
+}
+
+function ajvReason(errors) {
+  return errors.slice(0, 5).map((e) => {
+    const at = e.instancePath || '/';
+    const detail = e.keyword === 'additionalProperties' ? ` "${e.params.additionalProperty}"`
+      : e.keyword === 'enum' ? ` ${JSON.stringify(e.params.allowedValues)}` : '';
+    return `${at} ${e.message}${detail}`;
+  }).join('; ') + (errors.length > 5 ? `; (${errors.length - 5} more)` : '');
+}
 
 function packageOf(apiVersion) {
   for (const [prefix, pkg] of PACKAGES) {
@@ -111,6 +188,17 @@ for (const file of files) {
     const retired = RETIRED[`${obj.apiVersion} ${obj.kind}`] ?? RETIRED[obj.apiVersion];
     if (retired) {
       results.push({ id, status: 'INVALID', reason: `retired apiVersion: ${retired}` });
+      continue;
+    }
+    const crd = VENDORED_CRDS.get(`${obj.apiVersion} ${obj.kind}`);
+    if (crd) {
+      results.push(crd(obj) ? { id, status: 'OK' } : { id, status: 'INVALID', reason: ajvReason(crd.errors) });
+      continue;
+    }
+    const group = obj.apiVersion.slice(0, obj.apiVersion.indexOf('/') + 1);
+    if (VENDORED_GROUPS.has(group) && !VENDORED_GROUPS.get(group).includes(obj.apiVersion)) {
+      results.push({ id, status: 'INVALID',
+        reason: `${obj.apiVersion} is not served by the vendored CRDs (${VENDORED_GROUPS.get(group).join(', ')})` });
       continue;
     }
     if (UNMODELLED[obj.apiVersion]) {

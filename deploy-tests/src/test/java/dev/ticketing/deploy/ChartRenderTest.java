@@ -95,7 +95,8 @@ class ChartRenderTest {
 
     /**
      * k8s/: every object passes its published schema (built-in kinds, Strimzi, CloudNativePG; unknown fields and
-     * retired apiVersions fail); OpenSearch operator 3.x publishes no model, its kinds are only recognised.
+     * retired apiVersions fail); the OpenSearch operator 3.x publishes no model, its kinds are checked against its CRDs
+     * vendored under src/test/resources/crds/ (unknown fields fail there too).
      */
     @Test
     void clusterManifestsUnderK8sPassTheirOperatorsSchemas() throws IOException {
@@ -116,22 +117,33 @@ class ChartRenderTest {
                 "postgresql.cnpg.io/v1 Database", "gateway.networking.k8s.io/v1 GatewayClass")) {
             assertTrue(result.output().contains("OK " + kind), () -> kind + " not validated in k8s/:\n" + result.output());
         }
-        assertTrue(result.output().contains("UNMODELLED opensearch.org/v1 OpenSearchCluster"), result.output());
+        for (String kind : List.of("opensearch.org/v1 OpenSearchCluster", "opensearch.org/v1 OpensearchRole",
+                "opensearch.org/v1 OpensearchUser", "opensearch.org/v1 OpensearchUserRoleBinding")) {
+            assertTrue(result.output().contains("OK " + kind), () -> kind + " not validated in k8s/:\n" + result.output());
+        }
+        assertFalse(result.output().contains("UNMODELLED"), result.output());
     }
 
-    /** The validation has teeth: a retired apiVersion, an unknown field or a bad enum value each fail. */
+    /**
+     * The validation has teeth: a retired apiVersion, an unknown field, a bad enum value or a wrong type each fail, for
+     * the model packages' kinds and for the vendored OpenSearch CRDs alike.
+     */
     @Test
     void validationRefusesRetiredApiVersionsUnknownFieldsAndBadValues() throws IOException {
         Path dir = SchemaValidator.moduleDir().resolve("target/fixtures");
         Files.createDirectories(dir);
         String kafka = Files.readString(Chart.repoRoot().resolve("k8s/kafka.yaml"));
+        String opensearch = Files.readString(Chart.repoRoot().resolve("k8s/opensearch.yaml"));
         Map<String, String> fixtures = Map.of(
                 "retired-v1beta2.yaml", kafka.replace("apiVersion: kafka.strimzi.io/v1\n", "apiVersion: kafka.strimzi.io/v1beta2\n"),
                 "unknown-field.yaml", kafka.replace("    authorization:\n      type: simple\n",
                         "    authorization:\n      type: simple\n      superUserz: [admin]\n"),
                 "bad-enum.yaml", kafka.replace("operations: [Write, Describe]", "operations: [Publish, Describe]"),
-                "retired-opster.yaml", Files.readString(Chart.repoRoot().resolve("k8s/opensearch.yaml"))
-                        .replace("apiVersion: opensearch.org/v1", "apiVersion: opensearch.opster.io/v1"),
+                "retired-opster.yaml", opensearch.replace("apiVersion: opensearch.org/v1", "apiVersion: opensearch.opster.io/v1"),
+                "opensearch-unknown-field.yaml", opensearch.replace("    serviceName: ticketing-search\n",
+                        "    serviceNamez: ticketing-search\n"),
+                "opensearch-wrong-type.yaml", opensearch.replace("      replicas: 3\n", "      replicas: three\n"),
+                "opensearch-user-unknown-field.yaml", opensearch.replace("    key: password\n", "    keyz: password\n"),
                 "gateway-bogus.yaml", "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: x\n"
                         + "spec:\n  rules:\n    - matches:\n        - path: {type: PathPrefix, value: /}\n"
                         + "      timeouts: {request: 10s, idle: 5s}\n");
@@ -140,9 +152,19 @@ class ChartRenderTest {
                 "unknown-field.yaml", "'\"superUserz\"' does not exist",
                 "bad-enum.yaml", "INVALID kafka.strimzi.io/v1 KafkaUser booking-svc",
                 "retired-opster.yaml", "retired apiVersion: opensearch-k8s-operator 3.x serves opensearch.org/v1",
+                "opensearch-unknown-field.yaml", "INVALID opensearch.org/v1 OpenSearchCluster ticketing-search: "
+                        + "/spec/general must have required property 'serviceName'; "
+                        + "/spec/general must NOT have additional properties \"serviceNamez\"",
+                "opensearch-wrong-type.yaml", "INVALID opensearch.org/v1 OpenSearchCluster ticketing-search: "
+                        + "/spec/nodePools/0/replicas must be integer",
+                "opensearch-user-unknown-field.yaml", "INVALID opensearch.org/v1 OpensearchUser ticketing-search-app: "
+                        + "/spec/passwordFrom must have required property 'key'; "
+                        + "/spec/passwordFrom must NOT have additional properties \"keyz\"",
                 "gateway-bogus.yaml", "'\"idle\"' does not exist");
         for (var fixture : fixtures.entrySet()) {
             assertFalse(fixture.getValue().isEmpty());
+            assertFalse(fixture.getValue().equals(kafka) || fixture.getValue().equals(opensearch),
+                    () -> fixture.getKey() + ": the replacement did not apply");
             Path file = dir.resolve(fixture.getKey());
             Files.writeString(file, fixture.getValue());
             SchemaValidator.Result result = SchemaValidator.validate(true, List.of(file));

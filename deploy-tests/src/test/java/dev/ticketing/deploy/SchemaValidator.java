@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs src/test/node/validate-manifests.mjs (npm kubernetes-models: the Kubernetes OpenAPI schemas, and the CRD
  * schemas of prometheus-operator, Gateway API, Envoy Gateway, Strimzi and CloudNativePG; unknown fields are caught
- * through the packages' TypeScript declarations) over rendered files. Installs the pinned npm packages (package-lock.json) on
- * first use; without node on the PATH the schema tests are skipped with a message instead of failing.
+ * through the packages' TypeScript declarations; the OpenSearch operator's CRDs, which have no npm model, are vendored
+ * under src/test/resources/crds/ and checked with ajv, unknown fields refused) over rendered files. Installs the pinned
+ * npm packages (package-lock.json) on first use; without node on the PATH the schema tests are skipped with a message
+ * instead of failing.
  */
 final class SchemaValidator {
 
@@ -44,7 +46,7 @@ final class SchemaValidator {
         // Every pinned package must be there: an older node_modules lacking one is brought up to package-lock.json.
         List<Path> markers = java.util.stream.Stream.of("kubernetes-models", "@kubernetes-models/gateway-api",
                 "@kubernetes-models/envoy-gateway", "@kubernetes-models/strimzi-kafka-operator",
-                "@kubernetes-models/cloudnative-pg", "@kubernetes-models/prometheus-operator", "typescript")
+                "@kubernetes-models/cloudnative-pg", "@kubernetes-models/prometheus-operator", "ajv", "typescript")
                 .map(p -> moduleDir().resolve("node_modules/" + p + "/package.json")).toList();
         if (markers.stream().allMatch(Files::exists)) {
             return;
