@@ -92,17 +92,21 @@ public class OnSaleSimulation extends Simulation {
         OUTCOMES.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
     }
 
-    /** Records one request's latency and status (5xx counted) for the checker. */
+    /**
+     * Records one request's latency, status (5xx counted) and start time for the checker: a line
+     * {@code metric,ms,status,startedAt} (epoch ms) of run-samples.csv.
+     */
     static Session sample(Session s, String metric) {
         int st = s.contains("st") ? s.getInt("st") : 0;
         long ms = s.contains("rt") ? s.getLong("rt") : -1;
+        long now = System.currentTimeMillis();
         REQUESTS.incrementAndGet();
         if (st >= 500) {
             FIVE_XX.incrementAndGet();
         } else if (st == 0) {
             NO_RESPONSE.incrementAndGet();
         }
-        SAMPLES.add(metric + "," + ms + "," + st);
+        SAMPLES.add(metric + "," + ms + "," + st + "," + (now - Math.max(ms, 0)));
         return s.remove("st").remove("rt");
     }
 
@@ -200,7 +204,8 @@ public class OnSaleSimulation extends Simulation {
                     return s.markAsFailed();
                 }
                 outcome("admitted");
-                SAMPLES.add("queueWait," + (System.currentTimeMillis() - s.getLong("enteredAt")) + ",200");
+                long enteredAt = s.getLong("enteredAt");
+                SAMPLES.add("queueWait," + (System.currentTimeMillis() - enteredAt) + ",200," + enteredAt);
                 return s;
             })
             .exitHereIfFailed()
@@ -253,13 +258,10 @@ public class OnSaleSimulation extends Simulation {
                             .exitHereIfFailed())
             .exec(s -> {
                 String st = s.getString("orderStatus");
-                long took = System.currentTimeMillis() - s.getLong("orderedAt");
+                long orderedAt = s.getLong("orderedAt");
+                long took = System.currentTimeMillis() - orderedAt;
                 outcome("order" + st);
-                if ("CONFIRMED".equals(st)) {
-                    SAMPLES.add("orderToConfirmed," + took + ",200");
-                } else {
-                    SAMPLES.add("orderToFinal," + took + ",200");
-                }
+                SAMPLES.add(("CONFIRMED".equals(st) ? "orderToConfirmed," : "orderToFinal,") + took + ",200," + orderedAt);
                 return s;
             })
             // a fan whose payment failed leaves; a confirmed booking frees the slot through booking-events

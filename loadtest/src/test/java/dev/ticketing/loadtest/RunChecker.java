@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,11 +21,22 @@ import java.util.UUID;
  * After a run: reads the system's own state (booking-svc's PostgreSQL database, queue-svc's fairness audit) and the
  * run's samples (Gatling: {@code run-samples.csv}; JMeter: the JTL CSV given as {@code -DjtlFile}), prints a report
  * and exits 1 if an invariant broke: a seat in two confirmed orders, a SOLD seat without its confirmed order (or the
- * other way round), an order left non-final, an admission-order inversion, any 5xx or unanswered request.
+ * other way round), an order left non-final, an admission-order inversion, any 5xx or unanswered request. Then it
+ * draws the run's pictures next to the report ({@link RunCharts}) and lists them with the tools' own HTML reports; a
+ * picture that cannot be drawn is reported, never a reason to fail the run.
  */
 public final class RunChecker {
 
+    /**
+     * One measurement: {@code ms} the latency (or wait), {@code status} the HTTP status (0: no response),
+     * {@code startedAt} when the request (or wait) started, epoch ms (-1: not recorded, e.g. an older samples file).
+     */
+    record Sample(long ms, long status, long startedAt) {
+    }
+
     private final List<String> broken = new ArrayList<>();
+    private final List<RunCharts.Sale> sales = new ArrayList<>();
+    private long opensAt;
     private final StringBuilder out = new StringBuilder();
 
     public static void main(String[] args) throws Exception {
@@ -97,6 +109,11 @@ public final class RunChecker {
             invariant("SOLD seats without their CONFIRMED order", soldWithoutOrder);
             invariant("CONFIRMED order seats not SOLD to that order", confirmedNotSold);
             invariant("orders not in a final state (PENDING after settling)", pending);
+            try {
+                sales.addAll(confirmedOrders(db, st));
+            } catch (Exception e) {
+                line("confirmation times not read (timeline without sales): %s", e);
+            }
         }
 
         // --- queue-svc's fairness audit: admission order vs arrival order
@@ -119,6 +136,11 @@ public final class RunChecker {
                         phases.path("draw").path("admitted").asLong(), phases.path("draw").path("inversions").asLong(),
                         phases.path("arrival").path("admitted").asLong(), phases.path("arrival").path("inversions").asLong());
                 invariant("admissions out of draw order (drawn fans)", phases.path("draw").path("inversions").asLong());
+                try {
+                    opensAt = Instant.parse(draw.path("opensAt").asText()).toEpochMilli();
+                } catch (RuntimeException e) {
+                    opensAt = 0; // drawn without a readable opening time: no marker on the timeline
+                }
                 invariant("admissions out of arrival order (after the opening)",
                         phases.path("arrival").path("inversions").asLong());
                 long preQueued = run.path("outcomes").path("preQueued").asLong();
@@ -133,19 +155,19 @@ public final class RunChecker {
         }
 
         // --- the run's own measurements
-        Map<String, List<long[]>> samples = loadSamples(run, runFile);
+        Map<String, List<Sample>> samples = loadSamples(runFile);
         long fiveXx = 0;
         long noResponse = 0;
         long requests = 0;
-        for (Map.Entry<String, List<long[]>> e : samples.entrySet()) {
-            for (long[] s : e.getValue()) {
+        for (Map.Entry<String, List<Sample>> e : samples.entrySet()) {
+            for (Sample s : e.getValue()) {
                 if (e.getKey().equals("queueWait") || e.getKey().startsWith("orderTo")) {
                     continue;
                 }
                 requests++;
-                if (s[1] >= 500) {
+                if (s.status() >= 500) {
                     fiveXx++;
-                } else if (s[1] == 0) {
+                } else if (s.status() == 0) {
                     noResponse++;
                 }
             }
@@ -153,14 +175,34 @@ public final class RunChecker {
         line("requests %d, 5xx %d, no response %d", requests, fiveXx, noResponse);
         line("%-18s %7s %8s %8s %8s %8s", "latency (ms)", "count", "p50", "p95", "p99", "max");
         for (String metric : List.of("enter", "queueWait", "seats", "hold", "order", "orderToConfirmed", "orderToFinal")) {
-            List<long[]> s = samples.getOrDefault(metric, List.of());
-            long[] v = s.stream().mapToLong(x -> x[0]).filter(x -> x >= 0).sorted().toArray();
+            long[] v = RunCharts.latencies(samples, metric).stream().mapToLong(Long::longValue).toArray();
             if (v.length > 0) {
                 line("%-18s %7d %8d %8d %8d %8d", metric, v.length, pct(v, 50), pct(v, 95), pct(v, 99), v[v.length - 1]);
             }
         }
         invariant("HTTP 5xx responses", fiveXx);
         invariant("requests without a response", noResponse);
+
+        // --- pictures and the tools' own reports (never a reason to fail the run)
+        Path dir = runFile.toAbsolutePath().getParent();
+        try {
+            List<Path> pictures = RunCharts.write(dir, new RunCharts.Input(
+                    String.format("On-sale (%s): %d fans, %d seats, capacity %d", run.path("tool").asText("?"),
+                            run.path("users").asInt(), run.path("seatsOnSale").asInt(), run.path("capacity").asInt()),
+                    run.path("startedAt").asLong(0),
+                    run.path("windowSeconds").asInt(), opensAt, samples, sales));
+            line("pictures: %s", pictures.isEmpty() ? "none (no timed samples, no sales)"
+                    : String.join(", ", pictures.stream().map(Path::toString).toList()));
+        } catch (Exception e) {
+            line("pictures: not drawn: %s", e);
+        }
+        try {
+            Path buildDir = Path.of(Params.str("buildDir", dir.getParent().toString()));
+            RunCharts.toolReports(buildDir, run.path("startedAt").asLong(0))
+                    .forEach((name, path) -> line("%s: %s", name, path.toAbsolutePath().normalize()));
+        } catch (Exception e) {
+            line("tool reports not found: %s", e);
+        }
 
         line(broken.isEmpty() ? "RESULT: PASS — every invariant holds" : "RESULT: FAIL — " + String.join("; ", broken));
         System.out.print(out);
@@ -170,40 +212,51 @@ public final class RunChecker {
         return broken.isEmpty() ? 0 : 1;
     }
 
-    /** metric -> [latencyMs, status]; from the Gatling samples file or a JMeter JTL (CSV with a header line). */
-    private Map<String, List<long[]>> loadSamples(JsonNode run, Path runFile) throws Exception {
-        Map<String, List<long[]>> m = new LinkedHashMap<>();
+    /** metric -> samples; from the Gatling samples file or a JMeter JTL (CSV with a header line). */
+    private Map<String, List<Sample>> loadSamples(Path runFile) throws Exception {
         String jtl = Params.str("jtlFile", "");
         if (!jtl.isBlank()) {
-            List<String> lines = Files.readAllLines(Path.of(jtl));
-            List<String> header = Arrays.asList(lines.get(0).split(","));
-            int iElapsed = header.indexOf("elapsed");
-            int iLabel = header.indexOf("label");
-            int iCode = header.indexOf("responseCode");
-            for (String l : lines.subList(1, lines.size())) {
-                String[] f = splitCsv(l);
-                if (f.length <= Math.max(iElapsed, Math.max(iLabel, iCode))) {
-                    continue;
-                }
-                String label = f[iLabel];
-                long code = f[iCode].matches("\\d+") ? Long.parseLong(f[iCode]) : 0;
-                if (label.startsWith("setup") || label.startsWith("think")) {
-                    continue;
-                }
-                if (label.equals("queueWait") || label.startsWith("orderTo")) {
-                    code = 200;
-                }
-                m.computeIfAbsent(label, k -> new ArrayList<>()).add(new long[]{Long.parseLong(f[iElapsed]), code});
-            }
-            return m;
+            return readJtl(Path.of(jtl));
         }
         Path csv = Path.of(runFile.toString().replaceAll("\\.json$", "") + "-samples.csv");
-        if (!Files.exists(csv)) {
-            return m;
+        return Files.exists(csv) ? readSamplesCsv(csv) : new LinkedHashMap<>();
+    }
+
+    /** A JMeter JTL (CSV with a header line; timeStamp is the start: JMeter's sampleresult.timestamp.start=true). */
+    static Map<String, List<Sample>> readJtl(Path jtl) throws Exception {
+        Map<String, List<Sample>> m = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(jtl);
+        List<String> header = Arrays.asList(lines.get(0).split(","));
+        int iElapsed = header.indexOf("elapsed");
+        int iLabel = header.indexOf("label");
+        int iCode = header.indexOf("responseCode");
+        int iStart = header.indexOf("timeStamp");
+        for (String l : lines.subList(1, lines.size())) {
+            String[] f = splitCsv(l);
+            if (f.length <= Math.max(iElapsed, Math.max(iLabel, iCode))) {
+                continue;
+            }
+            String label = f[iLabel];
+            long code = f[iCode].matches("\\d+") ? Long.parseLong(f[iCode]) : 0;
+            if (label.startsWith("setup") || label.startsWith("think")) {
+                continue;
+            }
+            if (label.equals("queueWait") || label.startsWith("orderTo")) {
+                code = 200;
+            }
+            long start = iStart >= 0 && f[iStart].matches("\\d+") ? Long.parseLong(f[iStart]) : -1;
+            m.computeIfAbsent(label, k -> new ArrayList<>()).add(new Sample(Long.parseLong(f[iElapsed]), code, start));
         }
+        return m;
+    }
+
+    /** The simulation's run-samples.csv: lines {@code metric,ms,status[,startedAt]} (older files: no start time). */
+    static Map<String, List<Sample>> readSamplesCsv(Path csv) throws Exception {
+        Map<String, List<Sample>> m = new LinkedHashMap<>();
         for (String l : Files.readAllLines(csv)) {
             String[] f = l.split(",");
-            m.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new long[]{Long.parseLong(f[1]), Long.parseLong(f[2])});
+            m.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new Sample(Long.parseLong(f[1]), Long.parseLong(f[2]),
+                    f.length > 3 ? Long.parseLong(f[3]) : -1));
         }
         return m;
     }
@@ -226,7 +279,24 @@ public final class RunChecker {
         return f.toArray(String[]::new);
     }
 
-    private static long pct(long[] sorted, int p) {
+    /** booking-svc's CONFIRMED orders of the showtime: when they were confirmed (their last update) and their seats. */
+    private static List<RunCharts.Sale> confirmedOrders(Connection db, UUID showtime) throws Exception {
+        List<RunCharts.Sale> confirmed = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("""
+                select (extract(epoch from o.updated_at) * 1000)::bigint, count(os.seat_id)
+                  from booking_order o join order_seat os on os.order_id = o.id
+                 where o.showtime_id = ? and o.status = 'CONFIRMED' group by o.id, o.updated_at""")) {
+            ps.setObject(1, showtime);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    confirmed.add(new RunCharts.Sale(rs.getLong(1), rs.getInt(2)));
+                }
+            }
+        }
+        return confirmed;
+    }
+
+    static long pct(long[] sorted, int p) {
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
