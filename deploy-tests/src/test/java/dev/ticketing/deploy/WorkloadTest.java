@@ -211,7 +211,25 @@ class WorkloadTest {
                 assertEquals(svc, ref.path("name").asText());
                 assertEquals("sasl.jaas.config", ref.path("key").asText());
                 assertEquals("SCRAM-SHA-512", env(c, "KAFKA_SASL_MECHANISM").path("value").asText());
-                assertEquals("SASL_PLAINTEXT", env(c, "KAFKA_SECURITY_PROTOCOL").path("value").asText());
+                // TLS to the broker, trusting only Strimzi's cluster CA (k8s/kafka.yaml's listener on 9093)
+                assertEquals("SASL_SSL", env(c, "KAFKA_SECURITY_PROTOCOL").path("value").asText());
+                assertEquals("PEM", env(c, "KAFKA_SSL_TRUSTSTORE_TYPE").path("value").asText());
+                assertEquals("/etc/ticketing/kafka-ca/ca.crt", env(c, "KAFKA_SSL_TRUSTSTORE_LOCATION").path("value").asText());
+                JsonNode pod = Chart.defaults().get("Deployment", Chart.svcName(svc)).path("spec").path("template").path("spec");
+                boolean mounted = false;
+                for (JsonNode m : c.path("volumeMounts")) {
+                    mounted |= "kafka-ca".equals(m.path("name").asText()) && "/etc/ticketing/kafka-ca".equals(m.path("mountPath").asText())
+                            && m.path("readOnly").asBoolean();
+                }
+                assertTrue(mounted, svc + " mounts the Kafka CA read-only");
+                boolean fromCaSecret = false;
+                for (JsonNode v : pod.path("volumes")) {
+                    fromCaSecret |= "kafka-ca".equals(v.path("name").asText())
+                            && "ticketing-kafka-cluster-ca-cert".equals(v.path("secret").path("secretName").asText());
+                }
+                assertTrue(fromCaSecret, svc + ": the CA comes from Strimzi's cluster CA Secret");
+            } else {
+                assertEquals(null, env(c, "KAFKA_SSL_TRUSTSTORE_LOCATION"), svc + " has no Kafka trust store");
             }
         }
     }
@@ -361,6 +379,42 @@ class WorkloadTest {
                 svc + " reaches its engine " + label));
         assertFalse(r.get("NetworkPolicy", "ticketing-search-svc").path("spec").path("egress").toString()
                 .contains("cnpg.io/cluster"), "only the owners reach PostgreSQL");
+    }
+
+    /**
+     * The services reach Kafka on k8s/kafka.yaml's TLS listener: the bootstrap address, the network policy's egress
+     * port and the listener agree, and that listener is the only one, with TLS and SCRAM.
+     */
+    @Test
+    void servicesReachKafkaOnTheTlsListenerOfTheCluster() throws IOException {
+        JsonNode kafka = null;
+        try (var parser = Chart.YAML.createParser(Chart.repoRoot().resolve("k8s/kafka.yaml").toFile())) {
+            var it = Chart.YAML.readValues(parser, JsonNode.class);
+            while (it.hasNext()) {
+                JsonNode doc = it.next();
+                if (doc != null && "Kafka".equals(doc.path("kind").asText())) {
+                    kafka = doc;
+                }
+            }
+        }
+        assertNotNull(kafka, "k8s/kafka.yaml holds the Kafka cluster");
+        JsonNode listeners = kafka.path("spec").path("kafka").path("listeners");
+        assertEquals(1, listeners.size(), "one listener: no plain-text way in");
+        JsonNode listener = listeners.get(0);
+        assertTrue(listener.path("tls").asBoolean(), "the listener speaks TLS");
+        assertEquals("scram-sha-512", listener.path("authentication").path("type").asText());
+        int port = listener.path("port").asInt();
+        Chart.Rendered r = Chart.defaults();
+        String bootstrap = r.get("ConfigMap", Chart.RELEASE + "-config").path("data").path("TICKETING_KAFKA_BOOTSTRAP").asText();
+        assertTrue(bootstrap.endsWith(":" + port), bootstrap + " is the TLS listener's port " + port);
+        assertTrue(bootstrap.startsWith(kafka.path("metadata").path("name").asText() + "-kafka-bootstrap"), bootstrap);
+        for (String svc : List.of("search-svc", "queue-svc", "booking-svc", "payment-svc")) {
+            boolean egress = false;
+            for (JsonNode rule : r.get("NetworkPolicy", Chart.svcName(svc)).path("spec").path("egress")) {
+                egress |= rule.toString().contains("\"strimzi.io/cluster\"") && rule.path("ports").toString().contains("\"port\":" + port);
+            }
+            assertTrue(egress, svc + " may reach the brokers on " + port);
+        }
     }
 
     @Test
