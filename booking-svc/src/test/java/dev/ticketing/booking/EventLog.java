@@ -76,25 +76,45 @@ public final class EventLog {
         publishPaymentEvent(eventId, type, orderId, fields, null);
     }
 
+    /** A payment result as payment-svc publishes it. */
+    public record PaymentResult(String eventId, String type, String orderId, Map<String, Object> fields) {
+    }
+
     /** With a W3C {@code traceparent} header, as payment-svc's relay sends it (null: none). */
     public static void publishPaymentEvent(String eventId, String type, String orderId, Map<String, Object> fields,
                                            String traceparent) {
-        var event = JSON.createObjectNode();
-        event.put("eventId", eventId);
-        event.put("type", type);
-        event.put("schemaVersion", 1);
-        event.put("occurredAt", java.time.OffsetDateTime.now().toString());
-        event.put("orderId", orderId);
-        fields.forEach((k, v) -> event.set(k, JSON.valueToTree(v)));
+        publish(List.of(new PaymentResult(eventId, type, orderId, fields)), traceparent);
+    }
+
+    /** Many results sent back to back by one producer, as payment-svc's relay sends a batch: they arrive in few polls. */
+    public static void publishPaymentEvents(List<PaymentResult> results) {
+        publish(results, null);
+    }
+
+    private static void publish(List<PaymentResult> results, String traceparent) {
         try (var producer = new KafkaProducer<String, String>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ProducerConfig.LINGER_MS_CONFIG, 20,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
-            var record = new ProducerRecord<>("payment-events", orderId, event.toString());
-            if (traceparent != null) {
-                record.headers().add("traceparent", traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            for (PaymentResult r : results) {
+                var event = JSON.createObjectNode();
+                event.put("eventId", r.eventId());
+                event.put("type", r.type());
+                event.put("schemaVersion", 1);
+                event.put("occurredAt", java.time.OffsetDateTime.now().toString());
+                event.put("orderId", r.orderId());
+                r.fields().forEach((k, v) -> event.set(k, JSON.valueToTree(v)));
+                var record = new ProducerRecord<>("payment-events", r.orderId(), event.toString());
+                if (traceparent != null) {
+                    record.headers().add("traceparent", traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                sent.add(producer.send(record));
             }
-            producer.send(record).get();
+            for (var f : sent) {
+                f.get();
+            }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -143,6 +143,81 @@ class OrderFlowTest extends BookingTestBase {
         assertNotEquals(parentSpan, parts[2], "a span of booking-svc's own: " + traceparent);
     }
 
+    /**
+     * A poll full of results is applied set-based: 12 approvals sent back to back, 4 of them twice, one order approved
+     * and then failed, one approval for an order that expired meanwhile. Every approved order is CONFIRMED once with
+     * its seats SOLD and exactly one BookingCompleted; the later failure changes nothing; the expired order's money
+     * goes back (OrderCancelled); the redelivered ids are applied once.
+     */
+    @Test
+    void aBurstOfPaymentResultsIsAppliedOnceEach() throws Exception {
+        List<Placed> approved = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            approved.add(placeOrder("tok_approve"));
+        }
+        Placed expired = placeOrder("tok_slow");
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("update booking_order set expires_at = now() - interval '1 second' where id = ?::uuid")) {
+            ps.setString(1, expired.orderId());
+            ps.executeUpdate();
+        }
+        orders.expireOverdueOrders(100);
+        assertEquals("EXPIRED", status(expired));
+
+        List<EventLog.PaymentResult> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < approved.size(); i++) {
+            Placed p = approved.get(i);
+            var result = new EventLog.PaymentResult(UUID.randomUUID().toString(), "PaymentApproved", p.orderId(),
+                    Map.of("paymentId", "pay-b" + i, "amount", 100000, "providerReference", "ref-b" + i));
+            burst.add(result);
+            if (i < 4) {
+                burst.add(result); // redelivered in the same poll
+            }
+        }
+        Placed last = approved.get(approved.size() - 1);
+        burst.add(new EventLog.PaymentResult(UUID.randomUUID().toString(), "PaymentFailed", last.orderId(),
+                Map.of("paymentId", "pay-late", "reason", "too late to matter")));
+        burst.add(new EventLog.PaymentResult(UUID.randomUUID().toString(), "PaymentApproved", expired.orderId(),
+                Map.of("paymentId", "pay-x", "amount", 100000, "providerReference", "ref-x")));
+        EventLog.publishPaymentEvents(burst);
+
+        for (Placed p : approved) {
+            awaitStatus(p, "CONFIRMED");
+            HoldTest.seatStatus(p.show(), 0, "SOLD");
+            HoldTest.seatStatus(p.show(), 1, "SOLD");
+        }
+        JsonNode refund = EventLog.await("order-events", e -> "OrderCancelled".equals(e.path("type").asText())
+                && expired.orderId().equals(e.path("orderId").asText()));
+        assertEquals(expired.user(), refund.path("userId").asText());
+        assertEquals("EXPIRED", status(expired));
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("select count(*) from outbox_event "
+                     + "where event_type = 'BookingCompleted' and payload->>'orderId' = ?")) {
+            for (int i = 0; i < approved.size(); i++) {
+                Placed p = approved.get(i);
+                ps.setString(1, p.orderId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertEquals(1, rs.getInt(1), "one BookingCompleted for order " + i);
+                }
+                assertEquals("pay-b" + i, paymentIdOf(p),
+                        "order " + i + " carries its own payment");
+            }
+        }
+        assertEquals("CONFIRMED", status(last), "a failure after the approval changes nothing");
+    }
+
+    private String paymentIdOf(Placed p) throws Exception {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("select payment_id from booking_order where id = ?::uuid")) {
+            ps.setString(1, p.orderId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     @Test
     void declinedPaymentFailsTheOrderAndReleasesTheSeats() {
         Placed p = placeOrder("tok_decline");

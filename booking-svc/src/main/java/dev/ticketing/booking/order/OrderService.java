@@ -19,6 +19,8 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -185,6 +187,67 @@ public class OrderService {
     }
 
     // ---- payment results (called by PaymentEvents inside its transaction) ----
+
+    /** An approved payment of a poll, with the trace context its BookingCompleted continues. */
+    record Approval(UUID orderId, String paymentId, String providerReference, String traceparent) {
+    }
+
+    /**
+     * PENDING → CONFIRMED for a whole poll's approvals in three round trips, whatever their number: one statement
+     * confirms the orders and sells their seats, one batch appends their BookingCompleted events. The same conditional
+     * transition as {@link #approved}, so a redelivered approval confirms nothing twice. Returns the creation time of
+     * every order this call confirmed; an approval whose order is no longer PENDING is left out, for
+     * {@link #approved} (money for an expired order goes back).
+     */
+    Map<UUID, OffsetDateTime> approvedAll(Connection c, List<Approval> approvals) throws SQLException {
+        if (approvals.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, Approval> byOrder = new HashMap<>();
+        approvals.forEach(a -> byOrder.put(a.orderId(), a));
+        Map<UUID, OffsetDateTime> confirmed = new HashMap<>();
+        Map<UUID, String[]> owners = new HashMap<>();
+        Map<String, Map<String, Long>> soldByShowtime = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                with approval(order_id, payment_id, provider_reference) as (
+                       select * from unnest(?::uuid[], ?::text[], ?::text[])),
+                     confirmed as (
+                       update booking_order o set status = 'CONFIRMED', payment_id = a.payment_id,
+                              provider_reference = a.provider_reference, updated_at = now()
+                       from approval a where o.id = a.order_id and o.status = 'PENDING'
+                       returning o.id, o.created_at, o.user_id, o.performance_id),
+                     sold as (
+                       update seat s set status = 'SOLD', hold_id = null, held_until = null
+                       from confirmed k where s.order_id = k.id
+                       returning s.order_id, s.id, s.showtime_id)
+                select k.id, k.created_at, k.user_id, k.performance_id, null, null from confirmed k
+                union all
+                select s.order_id, null, null, null, s.id, s.showtime_id from sold s""")) {
+            ps.setArray(1, c.createArrayOf("uuid", approvals.stream().map(Approval::orderId).toArray()));
+            ps.setArray(2, c.createArrayOf("text", approvals.stream().map(Approval::paymentId).toArray()));
+            ps.setArray(3, c.createArrayOf("text", approvals.stream().map(Approval::providerReference).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID orderId = rs.getObject(1, UUID.class);
+                    String seat = rs.getString(5);
+                    if (seat == null) {
+                        confirmed.put(orderId, rs.getObject(2, OffsetDateTime.class));
+                        owners.put(orderId, new String[] {rs.getString(3), rs.getString(4)});
+                    } else {
+                        soldByShowtime.computeIfAbsent(rs.getString(6), k -> new HashMap<>()).put(seat, Long.MAX_VALUE);
+                    }
+                }
+            }
+        }
+        soldByShowtime.forEach(gate::markTakenAfterCommit);
+        List<Outbox.Pending> completed = new ArrayList<>(confirmed.size());
+        owners.forEach((orderId, owner) -> completed.add(new Outbox.Pending(Topics.BOOKING_EVENTS, owner[1],
+                "BookingCompleted", new Events.BookingFinished(owner[0], owner[1], orderId.toString()),
+                byOrder.get(orderId).traceparent())));
+        outbox.appendAll(completed);
+        metrics.counter("booking.orders", "status", "CONFIRMED").increment(confirmed.size());
+        return confirmed;
+    }
 
     /** PENDING → CONFIRMED; returns the order's creation time when this call confirmed it (for the stage timers). */
     Optional<OffsetDateTime> approved(Connection c, UUID orderId, String paymentId, String providerReference)
