@@ -218,6 +218,44 @@ class OrderFlowTest extends BookingTestBase {
         }
     }
 
+    /** A double (or octuple) click: parallel orders of one hold all answer the one order it became. */
+    @Test
+    void parallelOrdersOfOneHoldMakeOneOrder() throws Exception {
+        Show show = newShow(1, 4);
+        String user = fan();
+        String holdId = hold(user, show, show.seatIds().subList(0, 2)).then().statusCode(201).extract().path("holdId");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return order(user, show, holdId, "tok_approve").then().statusCode(202).extract().path("orderId");
+                }));
+            }
+            start.countDown();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var a : answers) {
+                ids.add(a.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(1, ids.size(), "one order: " + ids);
+            try (Connection c = db.getConnection();
+                 PreparedStatement ps = c.prepareStatement("select (select count(*) from booking_order where hold_id = ?::uuid), "
+                         + "(select count(*) from outbox_event where event_type = 'OrderPlaced' and event_key = ?)")) {
+                ps.setString(1, holdId);
+                ps.setString(2, ids.iterator().next());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertEquals(1, rs.getInt(1), "one order row");
+                    assertEquals(1, rs.getInt(2), "one OrderPlaced");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void declinedPaymentFailsTheOrderAndReleasesTheSeats() {
         Placed p = placeOrder("tok_decline");

@@ -47,10 +47,10 @@ public class OrderResource {
     @POST
     public Response place(@HeaderParam("X-Admission-Token") String admissionToken, @NotNull @Valid OrderRequest request) {
         UUID holdId = CatalogResource.parseId(request.holdId(), "hold");
-        String performanceId = orders.performanceOfHold(holdId)
-                .orElseThrow(() -> ProblemException.notFound("hold " + request.holdId()));
-        admission.verify(admissionToken, user.getSubject(), performanceId);
-        OrderView order = orders.place(holdId, user.getSubject(), request.paymentToken());
+        // The admission is checked against the hold's performance, inside the order's transaction (one round trip
+        // finds and locks the hold): a refusal rolls everything back.
+        OrderView order = orders.place(holdId, user.getSubject(), request.paymentToken(),
+                performanceId -> admission.verify(admissionToken, user.getSubject(), performanceId));
         return Response.accepted(order).header("Location", "/api/orders/" + order.orderId()).build();
     }
 

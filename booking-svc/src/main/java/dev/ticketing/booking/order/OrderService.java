@@ -58,85 +58,66 @@ public class OrderService {
                             OffsetDateTime createdAt) {
     }
 
-    private record HoldRow(UUID performanceId, UUID showtimeId, String status, boolean live) {
-    }
 
-    public Optional<String> performanceOfHold(UUID holdId) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("select performance_id from seat_hold where id = ?")) {
-            ps.setObject(1, holdId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Turns the user's own live hold into a PENDING order; placing the same hold again returns the same order. */
+    /**
+     * Turns the user's own live hold into a PENDING order; placing the same hold again returns the same order. The
+     * database work is one call of {@code place_order} (V6) plus the outbox row; {@code admit} checks the fan's
+     * admission to the hold's performance once the hold is known and locked (it throws to refuse: all rolls back).
+     */
     @Transactional
-    public OrderView place(UUID holdId, String userId, String paymentToken) {
+    public OrderView place(UUID holdId, String userId, String paymentToken, java.util.function.Consumer<String> admit) {
         try (Connection c = db.getConnection()) {
-            HoldRow hold = lockHold(c, holdId, userId)
-                    .orElseThrow(() -> ProblemException.notFound("hold " + holdId));
-            if (hold.status().equals("ORDERED")) {
-                return findByHold(c, holdId).orElseThrow();
-            }
-            if (!hold.status().equals("ACTIVE") || !hold.live()) {
-                throw new ProblemException(409, "Hold Expired", "hold " + holdId + " has expired or was released; hold the seats again");
-            }
             UUID orderId = UUID.randomUUID();
             OffsetDateTime expiresAt = OffsetDateTime.now(ZoneOffset.UTC).plus(config.orderTtl());
-            // The seats move from the hold to the order and stay off sale until the payment result arrives.
-            List<String> seatIds = new ArrayList<>();
-            long amount = 0;
-            try (PreparedStatement ps = c.prepareStatement("""
-                    update seat set order_id = ?, held_until = ?
-                    where hold_id = ? and status = 'HELD' and order_id is null and held_until > now()
-                    returning id, price""")) {
-                ps.setObject(1, orderId);
-                ps.setObject(2, expiresAt);
-                ps.setObject(3, holdId);
+            try (PreparedStatement ps = c.prepareStatement("select * from place_order(?, ?, ?, ?)")) {
+                ps.setObject(1, holdId);
+                ps.setString(2, userId);
+                ps.setObject(3, orderId);
+                ps.setObject(4, expiresAt);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        seatIds.add(rs.getString(1));
-                        amount += rs.getLong(2);
+                    rs.next();
+                    String outcome = rs.getString("outcome");
+                    String performanceId = rs.getString("performance_id");
+                    // Not admitted is a 403 whoever's the hold; an unknown hold (or another fan's) is then a 404.
+                    if (performanceId != null) {
+                        admit.accept(performanceId);
                     }
+                    if ("no-hold".equals(outcome)) {
+                        throw ProblemException.notFound("hold " + holdId);
+                    }
+                    switch (outcome) {
+                        case "expired" -> throw new ProblemException(409, "Hold Expired",
+                                "hold " + holdId + " has expired or was released; hold the seats again");
+                        case "incomplete" -> throw new ProblemException(409, "Hold Expired",
+                                "hold " + holdId + " no longer has all its seats; hold them again");
+                        case "existing" -> {
+                            return placedView(rs);
+                        }
+                        default -> {
+                        }
+                    }
+                    OrderView placed = placedView(rs);
+                    long until = expiresAt.toInstant().toEpochMilli();
+                    gate.markTakenAfterCommit(placed.showtimeId(),
+                            placed.seats().stream().collect(java.util.stream.Collectors.toMap(s -> s, s -> until)));
+                    outbox.append(Topics.ORDER_EVENTS, orderId.toString(), "OrderPlaced", new Events.OrderPlaced(
+                            orderId.toString(), userId, placed.performanceId(), placed.showtimeId(), placed.seats(),
+                            placed.amount(), placed.currency(), paymentToken));
+                    metrics.counter("booking.orders", "status", "PENDING").increment();
+                    return placed;
                 }
             }
-            int expected = seatCount(c, holdId);
-            if (seatIds.size() != expected) {
-                throw new ProblemException(409, "Hold Expired", "hold " + holdId + " no longer has all its seats; hold them again");
-            }
-            exec(c, "update seat_hold set status = 'ORDERED' where id = ?", holdId);
-            long until = expiresAt.toInstant().toEpochMilli();
-            gate.markTakenAfterCommit(hold.showtimeId().toString(),
-                    seatIds.stream().collect(java.util.stream.Collectors.toMap(s -> s, s -> until)));
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into booking_order (id, hold_id, user_id, performance_id, showtime_id, amount, status, expires_at)
-                    values (?, ?, ?, ?, ?, ?, 'PENDING', ?)""")) {
-                ps.setObject(1, orderId);
-                ps.setObject(2, holdId);
-                ps.setString(3, userId);
-                ps.setObject(4, hold.performanceId());
-                ps.setObject(5, hold.showtimeId());
-                ps.setLong(6, amount);
-                ps.setObject(7, expiresAt);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("insert into order_seat (order_id, seat_id) select ?, unnest(?)")) {
-                ps.setObject(1, orderId);
-                ps.setArray(2, c.createArrayOf("uuid", seatIds.stream().map(UUID::fromString).toArray()));
-                ps.executeUpdate();
-            }
-            outbox.append(Topics.ORDER_EVENTS, orderId.toString(), "OrderPlaced", new Events.OrderPlaced(
-                    orderId.toString(), userId, hold.performanceId().toString(), hold.showtimeId().toString(),
-                    seatIds, amount, "KRW", paymentToken));
-            metrics.counter("booking.orders", "status", "PENDING").increment();
-            return load(c, orderId).orElseThrow();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static OrderView placedView(ResultSet rs) throws SQLException {
+        return new OrderView(rs.getString("order_id"), rs.getString("status"), rs.getString("performance_id"),
+                rs.getString("showtime_id"), List.of((String[]) rs.getArray("seat_ids").getArray()), rs.getLong("amount"),
+                rs.getString("currency"), rs.getString("failure_reason"),
+                rs.getObject("expires_at", OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC),
+                rs.getObject("created_at", OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC));
     }
 
     public Optional<OrderView> find(UUID orderId, String userId, boolean admin) {
@@ -392,38 +373,6 @@ public class OrderService {
                     outbox.append(Topics.BOOKING_EVENTS, rs.getString(2), type,
                             new Events.BookingFinished(rs.getString(1), rs.getString(2), orderId.toString()));
                 }
-            }
-        }
-    }
-
-    private Optional<HoldRow> lockHold(Connection c, UUID holdId, String userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                select performance_id, showtime_id, status, expires_at > now() from seat_hold
-                where id = ? and user_id = ? for update""")) {
-            ps.setObject(1, holdId);
-            ps.setString(2, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new HoldRow(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getString(3), rs.getBoolean(4))) : Optional.empty();
-            }
-        }
-    }
-
-    private static int seatCount(Connection c, UUID holdId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select seat_count from seat_hold where id = ?")) {
-            ps.setObject(1, holdId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
-    private Optional<OrderView> findByHold(Connection c, UUID holdId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select id from booking_order where hold_id = ?")) {
-            ps.setObject(1, holdId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? load(c, rs.getObject(1, UUID.class)) : Optional.empty();
             }
         }
     }
