@@ -22,10 +22,11 @@
 #     captures from the sandbox ledger against confirmed orders, and CPU per order of each process.
 #
 # Knobs (defaults): RATE=500 SECONDS=60 MAX_IN_FLIGHT=512 RACE_FANS=5000 RACE_SEATS=1000 RACE_CONCURRENCY=50
-#   WARMUP_SECONDS=60 (journeys at RATE/5 before anything is measured: the JIT needs them) IDLE_SECONDS=10 FINAL_WAIT=300 KAFKA_PORT=19092 BOOKING_PORT=18084 PAYMENT_PORT=18085 SANDBOX_PORT=18086 BOOKING_HEAP=160m PAYMENT_HEAP=160m
+#   WARMUP_SECONDS=60 (journeys at RATE/5 before anything is measured: the JIT needs them) IDLE_SECONDS=10
+#   BASELINE_SECONDS=30 (pgbench -N on a scratch database of the same PostgreSQL, same run, services idle; 0 skips it) FINAL_WAIT=300 KAFKA_PORT=19092 BOOKING_PORT=18084 PAYMENT_PORT=18085 SANDBOX_PORT=18086 BOOKING_HEAP=160m PAYMENT_HEAP=160m
 #   BOOKING_JAVA_OPTS= PAYMENT_JAVA_OPTS= (e.g. a JFR recording) BUILD=auto|always|never KEEP_WORK=0
 #   TICKETING_PG_HOST/PORT/USER (127.0.0.1:5432 postgres) TICKETING_REDIS_HOST/PORT (127.0.0.1:6379)
-# Needs: JDK 17, psql (postgresql-client), redis-cli (redis-tools), curl, python3.
+# Needs: JDK 17, psql and pgbench (postgresql-client), redis-cli (redis-tools), curl, python3.
 set -euo pipefail
 USER_SECONDS=$SECONDS
 
@@ -52,6 +53,7 @@ RACE_CONCURRENCY=${RACE_CONCURRENCY:-50}
 FINAL_WAIT=${FINAL_WAIT:-300}
 WARMUP_SECONDS=${WARMUP_SECONDS:-60}
 IDLE_SECONDS=${IDLE_SECONDS:-10}
+BASELINE_SECONDS=${BASELINE_SECONDS:-30}
 KAFKA_PORT=${KAFKA_PORT:-19092}
 BOOKING_PORT=${BOOKING_PORT:-18084}
 PAYMENT_PORT=${PAYMENT_PORT:-18085}
@@ -69,6 +71,7 @@ ISSUER=${TICKETING_JWT_ISSUER:-https://auth.ticketing.local}
 AUDIENCE=${TICKETING_JWT_AUDIENCE:-ticketing-api}
 BDB=order_bench_booking
 PDB=order_bench_payment
+BASELINE_DB=order_bench_pgbench
 SECRET=test_sk_order_bench
 
 say() { echo "[order-bench] $*" >&2; }
@@ -84,7 +87,7 @@ echo "BENCH cmd: $CMDLINE"
 echo "BENCH knobs: ONLY=$ONLY RATE=$RATE SECONDS=$RUN_SECONDS MAX_IN_FLIGHT=$MAX_IN_FLIGHT RACE_FANS=$RACE_FANS" \
      "RACE_SEATS=$RACE_SEATS RACE_CONCURRENCY=$RACE_CONCURRENCY BOOKING_HEAP=${BOOKING_HEAP:-none} PAYMENT_HEAP=${PAYMENT_HEAP:-none}"
 cd "$ROOT"
-for tool in java curl redis-cli psql python3; do
+for tool in java curl redis-cli psql pgbench python3; do
   command -v "$tool" >/dev/null || die "missing tool: $tool (Debian: apt-get install -y redis-tools postgresql-client)"
 done
 for p in "$BOOKING_PORT" "$PAYMENT_PORT" "$SANDBOX_PORT" "$KAFKA_PORT"; do
@@ -154,6 +157,7 @@ cleanup() {
   done
   psql_ -c "drop database if exists $BDB" postgres >/dev/null 2>&1 || true
   psql_ -c "drop database if exists $PDB" postgres >/dev/null 2>&1 || true
+  psql_ -c "drop database if exists $BASELINE_DB" postgres >/dev/null 2>&1 || true
   if [ "$rc" != 0 ] && [ "$rc" -lt 128 ]; then
     for f in booking-svc payment-svc; do
       [ -f "$WORK/$f.log" ] && { say "exit $rc; last lines of $f's log:"; tail -n 20 "$WORK/$f.log" >&2; }
@@ -286,6 +290,19 @@ if [ "$WARMUP_SECONDS" -gt 0 ]; then
         from booking_order where showtime_id = '$WSHOW' group by status order by status) x")"
 fi
 
+# ---- baseline: pgbench -N, same server, same run (the services idle) ----------------------------------------------
+TPS=""
+if [ "$BASELINE_SECONDS" -gt 0 ]; then
+  psql_ -c "drop database if exists $BASELINE_DB" postgres && psql_ -c "create database $BASELINE_DB" postgres
+  pgbench -i -q -s 10 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$BASELINE_DB" >"$WORK/pgbench-init.txt" 2>&1 ||
+    { cat "$WORK/pgbench-init.txt" >&2; die "pgbench -i failed"; }
+  run pgbench -N -c "$RACE_CONCURRENCY" -j 2 -T "$BASELINE_SECONDS" -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" \
+    "$BASELINE_DB" >"$WORK/pgbench.txt" 2>&1 || { cat "$WORK/pgbench.txt" >&2; die "pgbench failed"; }
+  TPS=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/pgbench.txt" | head -1)
+  echo "BENCH baseline pgbench -N -c $RACE_CONCURRENCY -j 2 -T $BASELINE_SECONDS (same PostgreSQL, same run): $(calc "%.0f" "$TPS") tps"
+  psql_ -c "drop database if exists $BASELINE_DB" postgres >/dev/null
+fi
+
 # ---- P4b ------------------------------------------------------------------------------------------------------
 if [ "$ONLY" != p5 ]; then
   SHOW=$(performance race "$RACE_SEATS" "$RACE_FANS")
@@ -301,6 +318,9 @@ if [ "$ONLY" != p5 ]; then
   holds=$(sql $BDB "select count(*) from seat_hold where showtime_id = '$SHOW' and status = 'ACTIVE'")
   echo "BENCH P4b database: $holds live holds counting $won seats, $held seats held by them; oversold = $((won - held)) (must be 0)"
   echo "BENCH P4b booking-svc CPU per attempt: $(calc "%.0f" "($b1 - $b0) * 1000000 / $CLK / ${attempts:-1}") µs"
+  rate=$(sed -n 's/.*attempts in [0-9.]* s = \([0-9.]*\) attempts\/s.*/\1/p' "$WORK/race.txt" | head -1)
+  [ -n "$TPS" ] && [ -n "$rate" ] &&
+    echo "BENCH P4b ratio attempts/s / pgbench -N tps: $(calc "%.2f" "$rate / $TPS")"
 fi
 
 # ---- P5 -------------------------------------------------------------------------------------------------------
@@ -360,6 +380,8 @@ for e in json.load(sys.stdin)["entries"]:
         net[e["orderId"]] = net.get(e["orderId"], 0) + (1 if e["kind"] == "CAPTURE" else -1)
 print(sum(1 for v in net.values() if v == 1), sum(1 for v in net.values() if v > 1))' "$WORK/orders.txt")
   confirmed=$(sql $BDB "select count(*) from booking_order where showtime_id = '$SHOW' and status = 'CONFIRMED'")
+  [ -n "$TPS" ] && echo "BENCH P5 ratio confirmed orders/s ($confirmed in $P5_SECONDS s) / pgbench -N tps:" \
+       "$(calc "%.3f" "$confirmed / $P5_SECONDS / $TPS")"
   echo "BENCH P5 provider captures (sandbox ledger, net of refunds): ${captured% *} for $confirmed confirmed orders;" \
        "orders captured twice: ${captured#* } (must be 0; captures must equal confirmed)"
 fi
