@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         @ResourceArg(name = "flaky", value = "true")})
 @WithTestResource(JwtTestResource.class)
 @WithTestResource(AdmissionTestResource.class)
-@WithTestResource(value = RedisTestResource.class, initArgs = @ResourceArg(name = "db", value = "4"))
+@WithTestResource(value = RedisTestResource.class, initArgs = {@ResourceArg(name = "db", value = "4"),
+        @ResourceArg(name = "flaky", value = "true")})
 class PostgresOutageTest extends BookingTestBase {
 
     static final Duration PATIENCE = Duration.ofSeconds(90);
@@ -57,6 +58,25 @@ class PostgresOutageTest extends BookingTestBase {
     @AfterEach
     void databaseBack() {
         PostgresTestResource.link("booking").restore();
+        RedisTestResource.link(4).restore();
+    }
+
+    /**
+     * Redis gone while the crowd holds: the seat gate and the admission session cannot be read, so the attempt is
+     * refused with 503 + Retry-After (problem+json) — on the event-loop path too, where the client's failure is a
+     * bare connection error — never a 500 and never a guess; holds work again once Redis is back.
+     */
+    @Test
+    void aHoldWhileRedisIsDownIs503AndWorksOnceItIsBack() {
+        Show show = newShow(1, 3);
+        hold(fan(), show, List.of(show.seatIds().get(0))).then().statusCode(201); // the showtime is known (cached)
+        String bob = fan();
+        String admitted = AdmissionTestResource.token(bob, show.performanceId()); // its session is written now
+        RedisTestResource.link(4).cut();
+        holdWith(bob, show, admitted, show.seatIds().get(1)).then().statusCode(503)
+                .contentType("application/problem+json").header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        RedisTestResource.link(4).restore();
+        await().atMost(PATIENCE).until(() -> holdWith(bob, show, admitted, show.seatIds().get(1)).statusCode() == 201);
     }
 
     Placed placeOrder() {

@@ -4,6 +4,7 @@ import dev.ticketing.booking.catalog.CatalogResource;
 import dev.ticketing.booking.hold.HoldService.Hold;
 import dev.ticketing.booking.problem.ProblemException;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -44,10 +45,14 @@ public class HoldResource {
         this.user = user;
     }
 
+    /**
+     * Non-blocking: a refusal of seats someone already has is answered on the event loop (HoldService#holdAsync);
+     * everything that needs a signature check or the database runs on a worker.
+     */
     @POST
-    public Response hold(@PathParam("showtimeId") String showtimeId,
-                         @HeaderParam("X-Admission-Token") String admissionToken,
-                         @NotNull @Valid HoldRequest request) {
+    public Uni<Response> hold(@PathParam("showtimeId") String showtimeId,
+                              @HeaderParam("X-Admission-Token") String admissionToken,
+                              @NotNull @Valid HoldRequest request) {
         if (request.seatIds() != null && request.count() != null) {
             throw ProblemException.invalid("count", "give either seatIds or count, not both");
         }
@@ -57,10 +62,11 @@ public class HoldResource {
         if (request.seatIds() != null && request.section() != null) {
             throw ProblemException.invalid("section", "section goes with count (best available), not with seatIds");
         }
-        Hold hold = request.count() != null
-                ? holds.holdBest(showtimeId, user.getSubject(), admissionToken, request.count(), request.section())
-                : holds.hold(showtimeId, user.getSubject(), admissionToken, request.seatIds());
-        return Response.status(201).entity(hold).build();
+        String userId = user.getSubject();
+        Uni<Hold> hold = request.count() != null
+                ? HoldService.onWorker(() -> holds.holdBest(showtimeId, userId, admissionToken, request.count(), request.section()))
+                : holds.holdAsync(showtimeId, userId, admissionToken, request.seatIds());
+        return hold.map(h -> Response.status(201).entity(h).build());
     }
 
     @DELETE

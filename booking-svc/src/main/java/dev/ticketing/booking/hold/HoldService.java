@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -75,7 +77,44 @@ public class HoldService {
                 .orElseThrow(() -> ProblemException.notFound("showtime " + showtimeId));
         List<UUID> seatIds = parseSeatIds(requestedSeatIds);
         admit(showtime, userId, admissionToken, seatIds.stream().map(UUID::toString).toList());
-        return QuarkusTransaction.requiringNew().call(() -> holdInDatabase(showtime, userId, null, (c, hold, expires) -> {
+        return QuarkusTransaction.requiringNew().call(() -> holdInDatabase(showtime, userId, null,
+                seatsCall(showtime, userId, seatIds)));
+    }
+
+    /**
+     * {@link #hold} as the crowd meets it: a known showtime's seats someone else has are refused on the event loop —
+     * one Redis script, no worker thread, no database — and only an attempt the gate lets through moves to a worker
+     * for the signature check and the database. A showtime not cached yet takes the blocking path whole.
+     */
+    public Uni<Hold> holdAsync(String showtimeId, String userId, String admissionToken, List<String> requestedSeatIds) {
+        Showtime showtime = showtimes.cached(CatalogResource.parseId(showtimeId, "showtime"));
+        if (showtime == null) {
+            return onWorker(() -> hold(showtimeId, userId, admissionToken, requestedSeatIds));
+        }
+        List<UUID> seatIds = parseSeatIds(requestedSeatIds);
+        AdmissionVerifier.requirePresent(admissionToken);
+        String claimedSid = admission.claimedSession(admissionToken);
+        return gate.checkAsync(showtime, userId, claimedSid, seatIds.stream().map(UUID::toString).toList())
+                .flatMap(check -> {
+                    if (!check.taken().isEmpty()) {
+                        conflicts.increment();
+                        return Uni.createFrom().failure(new SeatsTakenException(check.taken(), List.of()));
+                    }
+                    return onWorker(() -> {
+                        requireAdmission(showtime, userId, admissionToken, claimedSid, check);
+                        return QuarkusTransaction.requiringNew().call(() -> holdInDatabase(showtime, userId, null,
+                                seatsCall(showtime, userId, seatIds)));
+                    });
+                });
+    }
+
+    /** Blocking work (signatures, JDBC) off the event loop, on Quarkus' worker pool. */
+    static <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private HoldCall seatsCall(Showtime showtime, String userId, List<UUID> seatIds) {
+        return (c, hold, expires) -> {
             PreparedStatement ps = c.prepareStatement("select * from hold_seats(?, ?, ?, ?, ?, ?)");
             ps.setObject(1, showtime.id());
             ps.setString(2, userId);
@@ -84,7 +123,7 @@ public class HoldService {
             ps.setObject(5, expires);
             ps.setInt(6, config.ticketsPerFan());
             return ps;
-        }));
+        };
     }
 
     /**
@@ -141,6 +180,12 @@ public class HoldService {
             conflicts.increment();
             throw new SeatsTakenException(check.taken(), List.of());
         }
+        requireAdmission(showtime, userId, admissionToken, claimedSid, check);
+    }
+
+    /** The token's signature (or the verified-token cache), and the session it claims is the fan's live one. */
+    private void requireAdmission(Showtime showtime, String userId, String admissionToken, String claimedSid,
+                                  SeatGate.Check check) {
         String sid = admission.verifySignature(admissionToken, userId, showtime.performanceId());
         if (!check.sessionLive() || sid == null || !sid.equals(claimedSid)) {
             throw AdmissionVerifier.ended();

@@ -1,6 +1,8 @@
 package dev.ticketing.booking.hold;
 
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,13 @@ final class LuaScript {
             }
             return redis.execute("EVAL", arguments(text, keys, args));
         }
+    }
+
+    /** The same, without blocking: for the refusal path, answered on the event loop. */
+    Uni<Response> callAsync(ReactiveRedisDataSource redis, List<String> keys, String... args) {
+        return redis.execute("EVALSHA", arguments(sha, keys, args)).onFailure(
+                e -> String.valueOf(e.getMessage()).contains("NOSCRIPT"))
+                .recoverWithUni(() -> redis.execute("EVAL", arguments(text, keys, args)));
     }
 
     private static String[] arguments(String script, List<String> keys, String... args) {

@@ -7,7 +7,9 @@ import dev.ticketing.booking.admission.AdmissionVerifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.smallrye.mutiny.Uni;
 import io.quarkus.redis.datasource.sortedset.ScoredValue;
 import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -77,6 +79,7 @@ public class SeatGate {
             """);
 
     private final RedisDataSource redis;
+    private final ReactiveRedisDataSource reactive;
     private final SortedSetCommands<String, String> zset;
     private final Showtimes showtimes;
     private final TransactionSynchronizationRegistry tx;
@@ -84,9 +87,10 @@ public class SeatGate {
     private final Counter refusals;
     private final Counter unavailable;
 
-    public SeatGate(RedisDataSource redis, Showtimes showtimes, TransactionSynchronizationRegistry tx,
-                    ObjectMapper json, MeterRegistry metrics) {
+    public SeatGate(RedisDataSource redis, ReactiveRedisDataSource reactive, Showtimes showtimes,
+                    TransactionSynchronizationRegistry tx, ObjectMapper json, MeterRegistry metrics) {
         this.redis = redis;
+        this.reactive = reactive;
         this.zset = redis.sortedSet(String.class);
         this.showtimes = showtimes;
         this.tx = tx;
@@ -114,20 +118,61 @@ public class SeatGate {
     public Check check(Showtimes.Showtime showtime, String userId, String claimedSid, List<String> seatIds) {
         String perf = showtime.performanceId();
         String st = showtime.id().toString();
+        String args = checkArgs(userId, claimedSid, seatIds);
+        try {
+            return checked(CHECK.call(redis, List.of(key(perf, st), userKey(perf, st, userId),
+                    AdmissionVerifier.sessionsKey(perf)), args).toString());
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            unavailable.increment();
+            throw e;
+        }
+    }
+
+    /**
+     * {@link #check} without blocking, for the hold path's event-loop refusal. A Redis that is down or drops the
+     * connection fails it with a {@link java.net.ConnectException} (503, like the blocking client's failures).
+     */
+    public Uni<Check> checkAsync(Showtimes.Showtime showtime, String userId, String claimedSid, List<String> seatIds) {
+        String perf = showtime.performanceId();
+        String st = showtime.id().toString();
+        String args = checkArgs(userId, claimedSid, seatIds);
+        return CHECK.callAsync(reactive, List.of(key(perf, st), userKey(perf, st, userId),
+                        AdmissionVerifier.sessionsKey(perf)), args)
+                .onFailure().transform(e -> {
+                    unavailable.increment();
+                    if (e instanceof java.net.ConnectException || e instanceof java.net.SocketException
+                            || e instanceof java.util.concurrent.TimeoutException || !(e instanceof Exception)
+                            || String.valueOf(e.getMessage()).contains("CONNECTION_CLOSED")) {
+                        var down = new java.net.ConnectException("Redis unavailable: " + e);
+                        down.initCause(e);
+                        return down;
+                    }
+                    return e;
+                })
+                .map(reply -> checked(reply.toString()));
+    }
+
+    private String checkArgs(String userId, String claimedSid, List<String> seatIds) {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("now", System.currentTimeMillis());
         args.put("user", userId);
         args.put("sid", claimedSid == null ? "" : claimedSid);
         args.put("seats", seatIds);
+        try {
+            return json.writeValueAsString(args);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Check checked(String raw) {
         JsonNode reply;
         try {
-            reply = json.readTree(CHECK.call(redis, List.of(key(perf, st), userKey(perf, st, userId),
-                    AdmissionVerifier.sessionsKey(perf)), json.writeValueAsString(args)).toString());
+            reply = json.readTree(raw);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("seat gate reply", e);
-        } catch (RuntimeException e) {
-            unavailable.increment();
-            throw e;
         }
         List<String> taken = new ArrayList<>();
         reply.path("taken").forEach(n -> taken.add(n.asText())); // cjson writes an empty list as {}: no elements

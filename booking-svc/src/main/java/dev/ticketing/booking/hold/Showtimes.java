@@ -43,6 +43,11 @@ public class Showtimes {
         return loaded;
     }
 
+    /** The showtime if it is cached, without touching the database (the event-loop refusal path); else null. */
+    public Showtime cached(UUID showtimeId) {
+        return cache.get(showtimeId);
+    }
+
     /** The performance of any showtime, deleted or not (for gate keys); null when the showtime does not exist. */
     public String performanceOf(String showtimeId) {
         UUID id = UUID.fromString(showtimeId);
