@@ -50,6 +50,9 @@ import java.util.regex.Pattern;
  * PUT  /sandbox/chaos                    {errorRate, slowRate, slowMillis, lostAnswerRate, lateSuccessRate}
  *                                        random provider faults
  * GET  /sandbox/chaos                    the chaos settings and how many of each fault were injected
+ * GET  /sandbox/concurrency              {confirmsInFlight, maxConfirmsInFlight}  confirms being processed now, and
+ *                                        the most at once since the start or the last reset
+ * DELETE /sandbox/concurrency            resets maxConfirmsInFlight to the confirms in flight now
  * </pre>
  */
 public final class PaymentSandbox implements AutoCloseable {
@@ -184,6 +187,15 @@ public final class PaymentSandbox implements AutoCloseable {
         provider.slowDelay(delay);
     }
 
+    /** The most confirms processed at the same time since the start or the last {@link #resetConcurrency()}. */
+    public int maxConfirmsInFlight() {
+        return provider.maxConfirmsInFlight();
+    }
+
+    public void resetConcurrency() {
+        provider.resetMaxConfirmsInFlight();
+    }
+
     // ---- HTTP --------------------------------------------------------------------------------------------------
 
     private void handle(HttpExchange ex) throws IOException {
@@ -279,6 +291,13 @@ public final class PaymentSandbox implements AutoCloseable {
             }
             if ("GET".equals(method) && "/sandbox/chaos".equals(path)) {
                 return ok(chaos.view());
+            }
+            if ("/sandbox/concurrency".equals(path) && ("GET".equals(method) || "DELETE".equals(method))) {
+                if ("DELETE".equals(method)) {
+                    resetConcurrency();
+                }
+                return ok(Map.of("confirmsInFlight", provider.confirmsInFlight(),
+                        "maxConfirmsInFlight", provider.maxConfirmsInFlight()));
             }
             if ("PUT".equals(method) && "/sandbox/settings".equals(path)) {
                 JsonNode b = body(ex);

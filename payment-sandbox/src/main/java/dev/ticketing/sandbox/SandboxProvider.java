@@ -43,6 +43,9 @@ final class SandboxProvider {
     private volatile Duration slowDelay;
     private volatile Duration lateDelay = DEFAULT_LATE_DELAY;
     private final java.util.concurrent.atomic.AtomicLong lateSuccesses = new java.util.concurrent.atomic.AtomicLong();
+    // How many confirms a client has in flight at once (a client's concurrency, seen from the provider's side).
+    private final AtomicInteger confirmsInFlight = new AtomicInteger();
+    private final AtomicInteger maxConfirmsInFlight = new AtomicInteger();
 
     /** Longer than payment-svc's confirm timeout (8 s in prod, 1.5 s in its tests). */
     static final Duration DEFAULT_LATE_DELAY = Duration.ofSeconds(12);
@@ -103,6 +106,16 @@ final class SandboxProvider {
 
     /** {@code late}: a chaos-picked late success for an approving card (as {@code tok_late}). */
     Map<String, Object> confirm(String paymentKey, String orderId, Long amount, boolean late) {
+        int now = confirmsInFlight.incrementAndGet();
+        maxConfirmsInFlight.accumulateAndGet(now, Math::max);
+        try {
+            return process(paymentKey, orderId, amount, late);
+        } finally {
+            confirmsInFlight.decrementAndGet();
+        }
+    }
+
+    private Map<String, Object> process(String paymentKey, String orderId, Long amount, boolean late) {
         if (paymentKey == null || paymentKey.isBlank()) {
             throw ProviderError.badRequest("paymentKey is required");
         }
@@ -241,6 +254,19 @@ final class SandboxProvider {
 
     long lateSuccesses() {
         return lateSuccesses.get();
+    }
+
+    int confirmsInFlight() {
+        return confirmsInFlight.get();
+    }
+
+    /** The most confirms processed at the same time since the start or the last reset. */
+    int maxConfirmsInFlight() {
+        return maxConfirmsInFlight.get();
+    }
+
+    void resetMaxConfirmsInFlight() {
+        maxConfirmsInFlight.set(confirmsInFlight.get());
     }
 
     /** Sequence numbers follow the ledger's order. */

@@ -240,6 +240,30 @@ class PaymentSandboxTest {
     }
 
     @Test
+    void concurrencyCountsTheConfirmsProcessedAtOnce() throws Exception {
+        assertEquals(200, call("DELETE", "/sandbox/concurrency", null, null, null).status());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Callable<Answer>> calls = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String orderId = order();
+                calls.add(() -> confirm("tok_slow", orderId, 1000, "c-" + orderId)); // each takes the slow delay
+            }
+            for (Future<Answer> f : pool.invokeAll(calls)) {
+                assertEquals(200, f.get().status());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode c = call("GET", "/sandbox/concurrency", null, null, null).body();
+        assertEquals(0, c.get("confirmsInFlight").asInt());
+        assertEquals(4, c.get("maxConfirmsInFlight").asInt());
+        assertEquals(4, sandbox.maxConfirmsInFlight());
+        sandbox.resetConcurrency();
+        assertEquals(0, sandbox.maxConfirmsInFlight());
+    }
+
+    @Test
     void cancelRefundsOnceAndIsIdempotent() throws Exception {
         String orderId = order();
         String paymentKey = confirm("tok_approve", orderId, 3000, null).body().get("paymentKey").asText();

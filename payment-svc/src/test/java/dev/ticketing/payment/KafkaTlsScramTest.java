@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,16 +51,17 @@ class KafkaTlsScramTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String saslSslBootstrap;
 
+    // Optional: every test class is a bean of every test application, and only this class' resource sets these.
     @ConfigProperty(name = "KAFKA_SSL_TRUSTSTORE_LOCATION")
-    String caFile;
+    Optional<String> caFile;
 
     @ConfigProperty(name = "ticketing.test.kafka.admin-bootstrap")
-    String adminBootstrap;
+    Optional<String> adminBootstrap;
 
     @Test
     void ordersArePaidOverTlsWithScramLoginsUnderTheClustersAcls() throws Exception {
         String orderId = "ord-" + UUID.randomUUID();
-        try (PaymentEventsProbe events = new PaymentEventsProbe(adminBootstrap);
+        try (PaymentEventsProbe events = new PaymentEventsProbe(adminBootstrap.orElseThrow());
              KafkaProducer<String, String> booking = producer("booking-svc", ScramTlsKafkaTestResource.jaas("booking-svc"))) {
             var placed = OrderEventsProducer.orderPlaced(UUID.randomUUID(), orderId, "user-tls", 42_000, "tok_approve");
             booking.send(new ProducerRecord<>("order-events", orderId, JSON.writeValueAsString(placed)))
@@ -98,7 +100,7 @@ class KafkaTlsScramTest {
         config.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
         config.put(SaslConfigs.SASL_JAAS_CONFIG, jaas);
         config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-        config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, caFile);
+        config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, caFile.orElseThrow());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, user + "-test");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 20_000);

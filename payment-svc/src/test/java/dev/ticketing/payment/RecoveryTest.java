@@ -120,7 +120,7 @@ class RecoveryTest extends PaymentTestBase {
             for (int i = 0; i < racers; i++) {
                 done.add(pool.submit(() -> {
                     go.await();
-                    processor.process(id);
+                    processor.process(id).await().indefinitely();
                     return null;
                 }));
             }

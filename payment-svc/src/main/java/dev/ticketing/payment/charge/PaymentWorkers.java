@@ -2,13 +2,10 @@ package dev.ticketing.payment.charge;
 
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import dev.ticketing.payment.config.PaymentConfig;
 
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 
@@ -16,6 +13,10 @@ import java.util.concurrent.Semaphore;
  * Runs payment steps off the Kafka consumer thread, so a slow provider never stalls order intake, and sweeps for
  * payments whose next attempt is due: interrupted by a crash or restart (lease over), waiting for the provider to
  * settle, or never started. The sweep is what makes "restart mid-payment" safe without any in-memory state.
+ * <p>
+ * At most {@code maxInFlight} steps are in progress at once, each holding a permit from its hand-off until it is over
+ * (outcome recorded, or failed): that bounds the provider calls in flight, since a step waiting for the provider holds
+ * no thread. The steps' database work runs on the few threads of the {@link WorkerPool}.
  */
 @ApplicationScoped
 public class PaymentWorkers {
@@ -23,20 +24,15 @@ public class PaymentWorkers {
     private final PaymentProcessor processor;
     private final PaymentStore store;
     private final PaymentConfig config;
-    // Own threads, no propagated context: each step runs its own short transactions.
-    private final ExecutorService pool;
+    private final WorkerPool workers;
     private final Semaphore inFlight;
 
-    public PaymentWorkers(PaymentProcessor processor, PaymentStore store, PaymentConfig config) {
+    public PaymentWorkers(PaymentProcessor processor, PaymentStore store, PaymentConfig config, WorkerPool workers) {
         this.processor = processor;
         this.store = store;
         this.config = config;
+        this.workers = workers;
         this.inFlight = new Semaphore(config.processing().maxInFlight());
-        this.pool = Executors.newFixedThreadPool(config.processing().workers(), r -> {
-            Thread t = new Thread(r, "payment-worker");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** Hands a payment to the workers, waiting for room when maxInFlight are in flight (backpressure to intake). */
@@ -55,18 +51,18 @@ public class PaymentWorkers {
     }
 
     private void execute(UUID paymentId) {
-        try {
-            pool.execute(() -> {
-                try {
-                    processor.process(paymentId);
-                } finally {
+        // The step starts on a worker (its claim blocks); the permit is given back exactly once, when it is over.
+        processor.process(paymentId).runSubscriptionOn(workers).subscribe().with(
+                done -> inFlight.release(),
+                failure -> {
                     inFlight.release();
-                }
-            });
-        } catch (RejectedExecutionException shuttingDown) {
-            inFlight.release();
-            Log.debugf("payment %s left to the recovery sweep", paymentId);
-        }
+                    if (failure instanceof RejectedExecutionException) {
+                        Log.debugf("payment %s left to the recovery sweep", paymentId);
+                    } else {
+                        // Not even the retry could be recorded (database gone): the lease runs out, the sweep retries.
+                        Log.errorf(failure, "payment %s: step failed; left to the recovery sweep", paymentId);
+                    }
+                });
     }
 
     @Scheduled(every = "${payment.processing.recovery-interval}", delayed = "${payment.processing.recovery-interval}",
@@ -78,10 +74,5 @@ public class PaymentWorkers {
                 return; // the workers are busy: the rest stays due for the next sweep
             }
         }
-    }
-
-    @PreDestroy
-    void shutdown() {
-        pool.shutdown();
     }
 }

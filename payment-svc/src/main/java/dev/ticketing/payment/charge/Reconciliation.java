@@ -31,7 +31,9 @@ public class Reconciliation {
     void reconcile() {
         for (Payment p : store.toReconcile(config.lookback(), config.batchSize())) {
             try {
-                processor.reconcile(p);
+                // One at a time, on this scheduler thread (which may wait): each provider call is bounded by its
+                // fault-tolerance timeout, and the run never overlaps the next one.
+                processor.reconcile(p).await().indefinitely();
             } catch (RuntimeException e) {
                 Log.warnf(e, "reconciliation of order %s failed; next run", p.orderId);
             }

@@ -45,14 +45,17 @@ public interface PaymentConfig {
         @WithDefault("100")
         int recoveryBatchSize();
 
-        /** Payments talked to the provider about in parallel. */
-        @WithDefault("16")
+        /**
+         * Threads for the payments' database steps (charge/WorkerPool). Provider calls hold none while they wait, so
+         * this is not the number of payments talked to the provider about in parallel (that is maxInFlight).
+         */
+        @WithDefault("8")
         int workers();
 
         /**
-         * Payments handed to the workers and not finished yet, at most. Intake waits for room (the backlog stays in
-         * Kafka, where it is visible as lag) instead of queueing without bound in memory, where a payment could wait
-         * past its lease and be claimed a second time by the recovery sweep.
+         * Payments handed to the workers and not finished yet, at most: the bound on provider calls in flight. Intake
+         * waits for room (the backlog stays in Kafka, where it is visible as lag) instead of queueing without bound in
+         * memory, where a payment could wait past its lease and be claimed a second time by the recovery sweep.
          */
         @WithDefault("256")
         int maxInFlight();

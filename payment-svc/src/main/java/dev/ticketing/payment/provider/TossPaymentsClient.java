@@ -11,11 +11,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Toss Payments core API v1 (base URL {@code quarkus.rest-client.toss-payments.url}: the real
  * {@code https://api.tosspayments.com} with a test key, or the sandbox). Use through {@link TossPaymentsGateway},
- * which adds timeouts, retries and the circuit breaker.
+ * which adds timeouts, retries and the circuit breaker. Non-blocking: a call holds no thread while the provider
+ * thinks; the answer (or the mapped exception) arrives on a Vert.x event loop.
  */
 @RegisterRestClient(configKey = "toss-payments")
 @Path("/v1/payments")
@@ -25,23 +27,24 @@ public interface TossPaymentsClient {
 
     @POST
     @Path("/confirm")
-    TossPayment confirm(@HeaderParam("Authorization") String authorization,
-                        @HeaderParam("Idempotency-Key") String idempotencyKey, ConfirmRequest request);
+    Uni<TossPayment> confirm(@HeaderParam("Authorization") String authorization,
+                             @HeaderParam("Idempotency-Key") String idempotencyKey, ConfirmRequest request);
 
     @GET
     @Path("/orders/{orderId}")
-    TossPayment byOrderId(@HeaderParam("Authorization") String authorization, @PathParam("orderId") String orderId);
+    Uni<TossPayment> byOrderId(@HeaderParam("Authorization") String authorization,
+                               @PathParam("orderId") String orderId);
 
     @GET
     @Path("/{paymentKey}")
-    TossPayment byPaymentKey(@HeaderParam("Authorization") String authorization,
-                             @PathParam("paymentKey") String paymentKey);
+    Uni<TossPayment> byPaymentKey(@HeaderParam("Authorization") String authorization,
+                                  @PathParam("paymentKey") String paymentKey);
 
     @POST
     @Path("/{paymentKey}/cancel")
-    TossPayment cancel(@HeaderParam("Authorization") String authorization,
-                       @HeaderParam("Idempotency-Key") String idempotencyKey,
-                       @PathParam("paymentKey") String paymentKey, CancelRequest request);
+    Uni<TossPayment> cancel(@HeaderParam("Authorization") String authorization,
+                            @HeaderParam("Idempotency-Key") String idempotencyKey,
+                            @PathParam("paymentKey") String paymentKey, CancelRequest request);
 
     /** 5xx, 429 and "same key still processing" leave the outcome open; any other 4xx is the provider's answer. */
     @ClientExceptionMapper

@@ -61,14 +61,23 @@ public final class TraceContext {
      * closing the returned scope ends it.
      */
     public static Scope continueFrom(String traceparent, String name, SpanKind kind) {
-        Context parent = traceparent == null ? Context.root()
-                : W3CTraceContextPropagator.getInstance().extract(Context.root(), Map.of(HEADER, traceparent), GETTER);
-        Tracer tracer = GlobalOpenTelemetry.getTracer("dev.ticketing.payment");
-        Span span = tracer.spanBuilder(name).setParent(parent).setSpanKind(kind).startSpan();
+        Span span = start(traceparent, name, kind);
         Scope scope = span.makeCurrent();
         return () -> {
             scope.close();
             span.end();
         };
+    }
+
+    /**
+     * Starts a span continuing {@code traceparent} (a new trace when it is null or malformed) without making it
+     * current: for work that goes on across threads, each part makes it current ({@link Context#wrap}) and the last
+     * one ends it.
+     */
+    public static Span start(String traceparent, String name, SpanKind kind) {
+        Context parent = traceparent == null ? Context.root()
+                : W3CTraceContextPropagator.getInstance().extract(Context.root(), Map.of(HEADER, traceparent), GETTER);
+        Tracer tracer = GlobalOpenTelemetry.getTracer("dev.ticketing.payment");
+        return tracer.spanBuilder(name).setParent(parent).setSpanKind(kind).startSpan();
     }
 }

@@ -57,6 +57,16 @@ public final class Sandbox {
         send("PUT", "/sandbox/settings", Map.of("slowDelayMillis", millis), null);
     }
 
+    /** Forgets the most confirms seen in flight at once so far (counting starts again from the ones in flight now). */
+    public void resetConcurrency() {
+        send("DELETE", "/sandbox/concurrency", Map.of(), null);
+    }
+
+    /** The most confirms the provider was processing at the same time since the last reset. */
+    public int maxConfirmsInFlight() {
+        return get("/sandbox/concurrency").get("maxConfirmsInFlight").asInt();
+    }
+
     /** A confirm sent straight to the provider, as a payment-svc instance that then crashed would have sent it. */
     public JsonNode confirm(String paymentKey, String orderId, long amount, String idempotencyKey) {
         return send("POST", "/v1/payments/confirm",
