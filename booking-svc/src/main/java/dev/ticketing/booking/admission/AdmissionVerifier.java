@@ -1,5 +1,7 @@
 package dev.ticketing.booking.admission;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ticketing.booking.auth.CachingJwtParser;
 import dev.ticketing.booking.config.BookingConfig;
 import dev.ticketing.booking.problem.ProblemException;
@@ -29,6 +31,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class AdmissionVerifier {
 
     private final JWTParser parser;
+    // Token → the sid it claims, unverified: a fan retrying holds on taken seats sends the same token again and again,
+    // and parsing it (base64 + JSON) was the largest single cost of a refusal (JFR). It only picks the Redis entry to
+    // read; the signature is still verified before anything is held. Bounded like the verified-token cache.
+    private final Cache<String, String> claimed;
     private final HashCommands<String, String, String> sessions;
 
     public AdmissionVerifier(BookingConfig config, RedisDataSource redis, MeterRegistry metrics) {
@@ -41,6 +47,8 @@ public class AdmissionVerifier {
         this.parser = new CachingJwtParser(new DefaultJWTParser(info), config.tokenCache().maxEntries(),
                 config.tokenCache().maxTtl(), metrics, "admission-tokens");
         this.sessions = redis.hash(String.class, String.class, String.class);
+        this.claimed = Caffeine.newBuilder().maximumSize(config.tokenCache().maxEntries())
+                .expireAfterWrite(config.tokenCache().maxTtl()).build();
     }
 
     /** The key queue-svc keeps a room's live admissions in (its RoomKeys.Key.SESSIONS). */
@@ -70,11 +78,19 @@ public class AdmissionVerifier {
      * has accepted the same token; null when the token cannot even be parsed.
      */
     public String claimedSession(String token) {
-        try {
-            return sid(parser.parseOnly(token.strip()));
-        } catch (ParseException | RuntimeException e) {
-            return null;
+        String t = token.strip();
+        String known = claimed.getIfPresent(t);
+        if (known != null) {
+            return known.isEmpty() ? null : known;
         }
+        String sid;
+        try {
+            sid = sid(parser.parseOnly(t));
+        } catch (ParseException | RuntimeException e) {
+            sid = null;
+        }
+        claimed.put(t, sid == null ? "" : sid);
+        return sid;
     }
 
     /**
