@@ -8,7 +8,7 @@
 #
 # What it does (everything it starts is stopped on exit, also on Ctrl-C):
 #   - booking-svc as the packaged jar in the prod profile (repackaged when older than its sources; BOOKING_BUILD=never
-#     uses it as it is), with the heap the local stack gives it (none set: BOOKING_HEAP to set one), on BOOKING_PORT,
+#     uses it as it is), with the heap and collector the local stack gives it (BOOKING_HEAP=160m, -Xms32m, serial GC; BOOKING_HEAP= for none), on BOOKING_PORT,
 #     against the running PostgreSQL (a scratch database hold_bench, dropped at the end), the running Redis (db 0,
 #     keys of a fresh performance, deleted at the end) and a Kafka broker (the one on KAFKA_PORT, else one started).
 #   - two throwaway RSA keys play auth-svc's and queue-svc's; their JWKS are served over HTTP, so booking-svc verifies
@@ -22,7 +22,7 @@
 #     ratio (target ≥ 1.5).
 #
 # Knobs (defaults): FANS=2000 SEATS=40 CONCURRENCY=50 SECONDS=15 WARMUP_SECONDS=10 WRK_THREADS=2 BOOKING_PORT=18084
-#   BOOKING_HEAP= BOOKING_JAVA_OPTS= (e.g. a JFR recording) BOOKING_BUILD=auto|always|never KAFKA_PORT=9092 KEEP_WORK=0
+#   BOOKING_HEAP=160m BOOKING_JAVA_OPTS= (e.g. a JFR recording) BOOKING_BUILD=auto|always|never KAFKA_PORT=9092 KEEP_WORK=0
 #   TICKETING_PG_HOST/PORT/USER (127.0.0.1:5432 postgres) TICKETING_REDIS_HOST/PORT (127.0.0.1:6379)
 # Needs: JDK 17, wrk, pgbench and psql (postgresql-client), redis-cli, curl, python3 (JSON); Debian: apt-get install -y wrk redis-tools
 set -euo pipefail
@@ -46,7 +46,7 @@ CONCURRENCY=${CONCURRENCY:-50}
 WARMUP_SECONDS=${WARMUP_SECONDS:-10}
 WRK_THREADS=${WRK_THREADS:-2}
 BOOKING_PORT=${BOOKING_PORT:-18084}
-BOOKING_HEAP=${BOOKING_HEAP:-}
+BOOKING_HEAP=${BOOKING_HEAP-160m}   # what ./ticketing gives it (docs/footprint.md); empty: no limit
 BOOKING_BUILD=${BOOKING_BUILD:-auto}
 KAFKA_PORT=${KAFKA_PORT:-9092}
 KEEP_WORK=${KEEP_WORK:-0}
@@ -172,7 +172,7 @@ say "starting booking-svc (java ${BOOKING_HEAP:+-Xmx$BOOKING_HEAP }-jar $JAR, pr
     TICKETING_JWT_ISSUER="$ISSUER" TICKETING_JWT_AUDIENCE="$AUDIENCE" QUARKUS_HTTP_HOST=127.0.0.1
   # Its own consumer group: never moves the local stack's offsets on a shared broker.
   export MP_MESSAGING_INCOMING_PAYMENT_EVENTS_GROUP_ID="hold-bench-$$" MP_MESSAGING_INCOMING_PAYMENT_EVENTS_AUTO_OFFSET_RESET=latest
-  exec java ${BOOKING_HEAP:+-Xmx$BOOKING_HEAP} ${BOOKING_JAVA_OPTS:-} -jar "$JAR"
+  exec java -Xms32m ${BOOKING_HEAP:+-Xmx$BOOKING_HEAP} -XX:+UseSerialGC ${BOOKING_JAVA_OPTS:-} -jar "$JAR"
 ) >"$WORK/booking-svc.log" 2>&1 &
 BPID=$!
 for _ in $(seq 1 240); do
