@@ -371,6 +371,9 @@ if [ "$ONLY" != p4b ]; then
               and payload->>'showtimeId' = '$SHOW'" |
     awk -F'|' '{ printf "BENCH P5 stage order accepted → OrderPlaced published (database): p50 %s ms, p99 %s ms\n", $1, $2 }'
   stage_table "$WORK/stages-before.txt" <(scrape_stages)
+  # Every order of the showtime the database has (also those whose answer the client never got: a timeout or a 5xx
+  # after the order was written), not only the client's list.
+  sql $BDB "select id from booking_order where showtime_id = '$SHOW'" >"$WORK/db-orders.txt"
   captured=$(curl -fsS "http://127.0.0.1:$SANDBOX_PORT/sandbox/ledger" | python3 -c '
 import json, sys
 ours = set(open(sys.argv[1]).read().split())
@@ -378,7 +381,7 @@ net = {}
 for e in json.load(sys.stdin)["entries"]:
     if e["orderId"] in ours:
         net[e["orderId"]] = net.get(e["orderId"], 0) + (1 if e["kind"] == "CAPTURE" else -1)
-print(sum(1 for v in net.values() if v == 1), sum(1 for v in net.values() if v > 1))' "$WORK/orders.txt")
+print(sum(1 for v in net.values() if v == 1), sum(1 for v in net.values() if v > 1))' "$WORK/db-orders.txt")
   confirmed=$(sql $BDB "select count(*) from booking_order where showtime_id = '$SHOW' and status = 'CONFIRMED'")
   [ -n "$TPS" ] && echo "BENCH P5 ratio confirmed orders/s ($confirmed in $P5_SECONDS s) / pgbench -N tps:" \
        "$(calc "%.3f" "$confirmed / $P5_SECONDS / $TPS")"

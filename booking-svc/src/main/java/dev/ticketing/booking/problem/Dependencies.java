@@ -19,8 +19,10 @@ final class Dependencies {
 
     static boolean unavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // The blocking Redis client gives up after quarkus.redis.timeout with Mutiny's own TimeoutException, which
+            // is not java.util.concurrent's: a Redis too busy to answer in time (a long overload) is still a 503.
             if (t instanceof ConnectException || t instanceof SocketException || t instanceof TimeoutException
-                    || t instanceof SQLTransientException) {
+                    || t instanceof io.smallrye.mutiny.TimeoutException || t instanceof SQLTransientException) {
                 return true;
             }
             if (t instanceof SQLException sql && (String.valueOf(sql.getMessage()).contains("acquisition timeout")

@@ -19,7 +19,8 @@ final class Dependencies {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage() == null ? "" : t.getMessage();
             if (t instanceof ConnectException || t instanceof ClosedChannelException || t instanceof SocketException
-                    || t instanceof TimeoutException || t.getClass().getSimpleName().equals("ConnectTimeoutException")
+                    || t instanceof TimeoutException || t instanceof io.smallrye.mutiny.TimeoutException // a blocking call's give-up
+                    || t.getClass().getSimpleName().equals("ConnectTimeoutException")
                     || message.startsWith("LOADING") || message.contains("Connection is closed")
                     || message.contains("CONNECTION_CLOSED")) { // the Redis client's word for a connection that died mid-command
                 return true;

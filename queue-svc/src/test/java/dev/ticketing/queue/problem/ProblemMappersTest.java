@@ -34,6 +34,8 @@ class ProblemMappersTest {
         // …and with a bare Throwable, as Vert.x' NoStackTraceThrowable is: it must reach this mapper too
         assertEquals(503, mappers.unexpected(new Throwable("Connection is closed")).getStatus());
         assertEquals(503, mappers.unexpected(new Throwable("CONNECTION_CLOSED")).getStatus());
+        // a Redis too busy to answer within quarkus.redis.timeout: Mutiny's TimeoutException, not java.util.concurrent's
+        assertEquals(503, mappers.unexpected(new CompletionException(new io.smallrye.mutiny.TimeoutException())).getStatus());
     }
 
     @Test
