@@ -156,13 +156,7 @@ class OrderFlowTest extends BookingTestBase {
             approved.add(placeOrder("tok_approve"));
         }
         Placed expired = placeOrder("tok_slow");
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("update booking_order set expires_at = now() - interval '1 second' where id = ?::uuid")) {
-            ps.setString(1, expired.orderId());
-            ps.executeUpdate();
-        }
-        orders.expireOverdueOrders(100);
-        assertEquals("EXPIRED", status(expired));
+        expire(expired);
 
         List<EventLog.PaymentResult> burst = new java.util.ArrayList<>();
         for (int i = 0; i < approved.size(); i++) {
@@ -205,6 +199,17 @@ class OrderFlowTest extends BookingTestBase {
             }
         }
         assertEquals("CONFIRMED", status(last), "a failure after the approval changes nothing");
+    }
+
+    /** The order's deadline passes and the sweeper expires it (seats back on sale, BookingAbandoned). */
+    private void expire(Placed p) throws Exception {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("update booking_order set expires_at = now() - interval '1 second' where id = ?::uuid")) {
+            ps.setString(1, p.orderId());
+            ps.executeUpdate();
+        }
+        orders.expireOverdueOrders(100);
+        assertEquals("EXPIRED", status(p));
     }
 
     private String paymentIdOf(Placed p) throws Exception {
@@ -270,13 +275,7 @@ class OrderFlowTest extends BookingTestBase {
     @Test
     void anUnpaidOrderExpiresAndALatePaymentIsRefunded() throws Exception {
         Placed p = placeOrder("tok_slow");
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("update booking_order set expires_at = now() - interval '1 second' where id = ?::uuid")) {
-            ps.setString(1, p.orderId());
-            ps.executeUpdate();
-        }
-        orders.expireOverdueOrders(100);
-        assertEquals("EXPIRED", status(p));
+        expire(p);
         HoldTest.seatStatus(p.show(), 0, "AVAILABLE");
         EventLog.await("booking-events", e -> "BookingAbandoned".equals(e.path("type").asText())
                 && p.orderId().equals(e.path("orderId").asText()));
