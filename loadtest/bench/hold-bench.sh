@@ -220,15 +220,17 @@ wrk_run() { # label seconds
 }
 v() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 gate_refusals() { curl -s "$BASE/q/metrics" | awk '/^booking_seat_gate_refusals_total/ { s += $2 } END { printf "%d", s }'; }
+# refusals answered by HoldRoute, before RESTEasy (the rest went through the resource)
+route_answers() { curl -s "$BASE/q/metrics" | awk '/^booking_hold_route_total\{.*result="answered"/ { s += $2 } END { printf "%d", s }'; }
 REDIS_PID=$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" info server | sed -n 's/^process_id:\([0-9]*\).*/\1/p' | tr -d '\r')
 redis_ticks() { [ -r "/proc/$REDIS_PID/stat" ] && ticks "$REDIS_PID" || echo -1; }
 
 say "warm-up: ${WARMUP_SECONDS} s (every fan's tokens verified once; the JIT)"
 wrk_run warmup "$WARMUP_SECONDS"
-g0=$(gate_refusals); b0=$(ticks "$BPID"); r0=$(redis_ticks)
+g0=$(gate_refusals); a0=$(route_answers); b0=$(ticks "$BPID"); r0=$(redis_ticks)
 say "P4a: ${RUN_SECONDS} s, c=$CONCURRENCY, $FANS fans rotating, random held seats"
 wrk_run p4a "$RUN_SECONDS"
-b1=$(ticks "$BPID"); r1=$(redis_ticks); g1=$(gate_refusals)
+b1=$(ticks "$BPID"); r1=$(redis_ticks); g1=$(gate_refusals); a1=$(route_answers)
 S=$(grep '^WRKSUM ' "$WORK/wrk-p4a.txt" | tail -1)
 req=$(v requests "$S"); dur=$(v duration_us "$S")
 rate=$(calc "%.0f" "$req / ($dur / 1000000)")
@@ -236,7 +238,7 @@ cpu=$(calc "%.0f" "($b1 - $b0) * 1000000 / $CLK / $req")
 echo "BENCH P4a sold-out refusals: $rate req/s over $(calc "%.1f" "$dur / 1000000") s, p50 $(calc "%.1f" "$(v p50_us "$S") / 1000") ms," \
      "p99 $(calc "%.1f" "$(v p99_us "$S") / 1000") ms; 409=$(v s409 "$S") 201=$(v s201 "$S") other=$(v other "$S") ($(v codes "$S"))," \
      "socket errors connect/read/write/timeout $(v connect_err "$S")/$(v read_err "$S")/$(v write_err "$S")/$(v timeouts "$S")"
-echo "BENCH P4a answered by the seat gate: $((g1 - g0)) of $req (the rest would have reached PostgreSQL)"
+echo "BENCH P4a answered by the seat gate: $((g1 - g0)) of $req (the rest would have reached PostgreSQL); before RESTEasy (HoldRoute): $((a1 - a0))"
 echo "BENCH P4a booking-svc CPU per refusal: $cpu µs$( [ "$r0" != -1 ] && echo "; Redis $(calc "%.0f" "($r1 - $r0) * 1000000 / $CLK / $req") µs")"
 
 # ---- baseline: pgbench -N, same server, same concurrency --------------------------------------------------------

@@ -70,6 +70,15 @@ public final class CachingJwtParser implements JWTParser {
         return jwt;
     }
 
+    /**
+     * The token if it passed every check before and has not expired since, else null — never a verification. For a
+     * path that must stay cheap and hands anything else to the full one.
+     */
+    public JsonWebToken verifiedBefore(String token) {
+        JsonWebToken cached = verified.getIfPresent(token);
+        return cached != null && nanosUntilExpiry(cached) > 0 ? cached : null;
+    }
+
     /** Entries right now (tests, metrics). */
     public long size() {
         verified.cleanUp();

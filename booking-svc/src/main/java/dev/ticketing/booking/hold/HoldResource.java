@@ -5,6 +5,7 @@ import dev.ticketing.booking.hold.HoldService.Hold;
 import dev.ticketing.booking.problem.ProblemException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -47,12 +48,14 @@ public class HoldResource {
 
     /**
      * Non-blocking: a refusal of seats someone already has is answered on the event loop (HoldService#holdAsync);
-     * everything that needs a signature check or the database runs on a worker.
+     * everything that needs a signature check or the database runs on a worker. Most refusals of a sold-out minute
+     * never get here: {@link HoldRoute} answers them before this resource; what it lets through arrives with the gate's
+     * answer, which is not asked again.
      */
     @POST
     public Uni<Response> hold(@PathParam("showtimeId") String showtimeId,
                               @HeaderParam("X-Admission-Token") String admissionToken,
-                              @NotNull @Valid HoldRequest request) {
+                              @NotNull @Valid HoldRequest request, RoutingContext routing) {
         if (request.seatIds() != null && request.count() != null) {
             throw ProblemException.invalid("count", "give either seatIds or count, not both");
         }
@@ -65,7 +68,7 @@ public class HoldResource {
         String userId = user.getSubject();
         Uni<Hold> hold = request.count() != null
                 ? HoldService.onWorker(() -> holds.holdBest(showtimeId, userId, admissionToken, request.count(), request.section()))
-                : holds.holdAsync(showtimeId, userId, admissionToken, request.seatIds());
+                : holds.holdAsync(showtimeId, userId, admissionToken, request.seatIds(), HoldRoute.gated(routing));
         return hold.map(h -> Response.status(201).entity(h).build());
     }
 

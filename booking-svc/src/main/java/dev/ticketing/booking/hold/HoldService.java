@@ -84,28 +84,65 @@ public class HoldService {
     /**
      * {@link #hold} as the crowd meets it: a known showtime's seats someone else has are refused on the event loop —
      * one Redis script, no worker thread, no database — and only an attempt the gate lets through moves to a worker
-     * for the signature check and the database. A showtime not cached yet takes the blocking path whole.
+     * for the signature check and the database. A showtime not cached yet takes the blocking path whole. {@code gated}
+     * is the gate's answer when {@link HoldRoute} already asked it for this very request (null otherwise): the gate
+     * is asked once per attempt.
      */
-    public Uni<Hold> holdAsync(String showtimeId, String userId, String admissionToken, List<String> requestedSeatIds) {
-        Showtime showtime = showtimes.cached(CatalogResource.parseId(showtimeId, "showtime"));
-        if (showtime == null) {
-            return onWorker(() -> hold(showtimeId, userId, admissionToken, requestedSeatIds));
+    public Uni<Hold> holdAsync(String showtimeId, String userId, String admissionToken, List<String> requestedSeatIds,
+                               Gated gated) {
+        Uni<Gated> answer;
+        if (gated != null && gated.isFor(showtimeId, userId, admissionToken, requestedSeatIds)) {
+            answer = Uni.createFrom().item(gated);
+        } else {
+            Showtime showtime = showtimes.cached(CatalogResource.parseId(showtimeId, "showtime"));
+            if (showtime == null) {
+                return onWorker(() -> hold(showtimeId, userId, admissionToken, requestedSeatIds));
+            }
+            answer = gate(showtime, userId, admissionToken, requestedSeatIds);
         }
+        return answer.flatMap(g -> {
+            SeatsTakenException refused = refusal(g);
+            if (refused != null) {
+                return Uni.createFrom().failure(refused);
+            }
+            return onWorker(() -> {
+                requireAdmission(g.showtime(), userId, admissionToken, g.claimedSid(), g.check());
+                return QuarkusTransaction.requiringNew().call(() -> holdInDatabase(g.showtime(), userId, null,
+                        seatsCall(g.showtime(), userId, g.seatIds())));
+            });
+        });
+    }
+
+    /** The gate's answer for one hold attempt of named seats, with what it was asked. */
+    public record Gated(Showtime showtime, String userId, String admissionToken, List<String> requested,
+                        List<UUID> seatIds, String claimedSid, SeatGate.Check check) {
+
+        boolean isFor(String showtimeId, String userId, String admissionToken, List<String> requested) {
+            return showtime.id().toString().equals(showtimeId) && this.userId.equals(userId)
+                    && this.admissionToken.equals(admissionToken) && this.requested.equals(requested);
+        }
+    }
+
+    /**
+     * The event-loop step of a hold of named seats on a cached showtime: the seat ids are well formed, an admission
+     * token is there (403 otherwise, no further work), then one Redis script answers for the seats and the session the
+     * token claims. The token's signature is not checked here: a refusal says only what the public seat map says.
+     */
+    public Uni<Gated> gate(Showtime showtime, String userId, String admissionToken, List<String> requestedSeatIds) {
         List<UUID> seatIds = parseSeatIds(requestedSeatIds);
         AdmissionVerifier.requirePresent(admissionToken);
         String claimedSid = admission.claimedSession(admissionToken);
         return gate.checkAsync(showtime, userId, claimedSid, seatIds.stream().map(UUID::toString).toList())
-                .flatMap(check -> {
-                    if (!check.taken().isEmpty()) {
-                        conflicts.increment();
-                        return Uni.createFrom().failure(new SeatsTakenException(check.taken(), List.of()));
-                    }
-                    return onWorker(() -> {
-                        requireAdmission(showtime, userId, admissionToken, claimedSid, check);
-                        return QuarkusTransaction.requiringNew().call(() -> holdInDatabase(showtime, userId, null,
-                                seatsCall(showtime, userId, seatIds)));
-                    });
-                });
+                .map(check -> new Gated(showtime, userId, admissionToken, requestedSeatIds, seatIds, claimedSid, check));
+    }
+
+    /** The refusal a gate answer means (counted), or null when the attempt goes on to the signature and the database. */
+    public SeatsTakenException refusal(Gated gated) {
+        if (gated.check().taken().isEmpty()) {
+            return null;
+        }
+        conflicts.increment();
+        return new SeatsTakenException(gated.check().taken(), List.of());
     }
 
     /** Blocking work (signatures, JDBC) off the event loop, on Quarkus' worker pool. */

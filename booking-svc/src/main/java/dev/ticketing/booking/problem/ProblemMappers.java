@@ -25,14 +25,19 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
+        return respond(problemOf(e));
+    }
+
+    /** The body a refusal is answered with; also written by routes outside RESTEasy (HoldRoute). */
+    public static Problem problemOf(ProblemException e) {
         if (e instanceof dev.ticketing.booking.hold.SeatsTakenException taken) {
-            return respond(new Problem("about:blank", e.title(), e.status(), e.getMessage(), null, taken.seatIds()));
+            return new Problem("about:blank", e.title(), e.status(), e.getMessage(), null, taken.seatIds());
         }
         if (e instanceof dev.ticketing.booking.hold.TicketLimitException over) {
-            return respond(new Problem("about:blank", e.title(), e.status(), e.getMessage(), null, null, over.limit(),
-                    over.held()));
+            return new Problem("about:blank", e.title(), e.status(), e.getMessage(), null, null, over.limit(),
+                    over.held());
         }
-        return respond(new Problem("about:blank", e.title(), e.status(), e.getMessage(), e.violations(), null));
+        return new Problem("about:blank", e.title(), e.status(), e.getMessage(), e.violations(), null);
     }
 
     /** Quarkus registers its own mapper for this exact type; ours must be as specific to take over. */
