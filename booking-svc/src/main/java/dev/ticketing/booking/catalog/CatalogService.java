@@ -9,6 +9,7 @@ import dev.ticketing.booking.catalog.CatalogDtos.SeatView;
 import dev.ticketing.booking.catalog.CatalogDtos.SectionRequest;
 import dev.ticketing.booking.catalog.CatalogDtos.ShowtimeRequest;
 import dev.ticketing.booking.catalog.CatalogDtos.ShowtimeView;
+import dev.ticketing.booking.availability.SoldOut;
 import dev.ticketing.booking.config.BookingConfig;
 import dev.ticketing.booking.outbox.Events;
 import dev.ticketing.booking.outbox.Outbox;
@@ -37,7 +38,10 @@ public class CatalogService {
     private final Outbox outbox;
     private final BookingConfig config;
 
-    public CatalogService(AgroalDataSource db, Outbox outbox, BookingConfig config) {
+    private final SoldOut soldOut;
+
+    public CatalogService(AgroalDataSource db, Outbox outbox, BookingConfig config, SoldOut soldOut) {
+        this.soldOut = soldOut;
         this.db = db;
         this.outbox = outbox;
         this.config = config;
@@ -83,10 +87,11 @@ public class CatalogService {
                     throw ProblemException.notFound("performance " + id);
                 }
             }
-            if (req.addShowtimes() != null) {
+            if (req.addShowtimes() != null && !req.addShowtimes().isEmpty()) {
                 for (ShowtimeRequest st : req.addShowtimes()) {
                     addShowtime(c, id, st);
                 }
+                soldOut.recheckBeforeCommit(List.of(id.toString())); // new seats: a sold-out performance is on sale again
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -1,5 +1,6 @@
 package dev.ticketing.booking.order;
 
+import dev.ticketing.booking.availability.SoldOut;
 import dev.ticketing.booking.config.BookingConfig;
 import dev.ticketing.booking.hold.HoldService;
 import dev.ticketing.booking.hold.SeatGate;
@@ -42,9 +43,11 @@ public class OrderService {
     private final SeatGate gate;
     private final BookingConfig config;
     private final MeterRegistry metrics;
+    private final SoldOut soldOut;
 
     public OrderService(AgroalDataSource db, Outbox outbox, HoldService holds, SeatGate gate, BookingConfig config,
-                        MeterRegistry metrics) {
+                        MeterRegistry metrics, SoldOut soldOut) {
+        this.soldOut = soldOut;
         this.db = db;
         this.outbox = outbox;
         this.holds = holds;
@@ -226,6 +229,7 @@ public class OrderService {
                 "BookingCompleted", new Events.BookingFinished(owner[0], owner[1], orderId.toString()),
                 byOrder.get(orderId).traceparent())));
         outbox.appendAll(completed);
+        soldOut.recheckBeforeCommit(owners.values().stream().map(owner -> owner[1]).toList());
         metrics.counter("booking.orders", "status", "CONFIRMED").increment(confirmed.size());
         return confirmed;
     }
@@ -264,6 +268,7 @@ public class OrderService {
                 }
             }
             finished(c, orderId, "BookingCompleted");
+            soldOut.recheckBeforeCommit(List.of(performanceOf(c, orderId)));
             metrics.counter("booking.orders", "status", "CONFIRMED").increment();
             return Optional.of(createdAt);
         }
@@ -296,6 +301,7 @@ public class OrderService {
         if (exec(c, "update booking_order set status = 'REFUNDED', updated_at = now() where id = ? and status = 'CANCELLED'",
                 orderId) == 1) {
             releaseSeatsOfOrder(c, orderId);
+            soldOut.recheckBeforeCommit(List.of(performanceOf(c, orderId))); // a sold-out performance has a seat again
             metrics.counter("booking.orders", "status", "REFUNDED").increment();
         }
     }
@@ -373,6 +379,15 @@ public class OrderService {
                     outbox.append(Topics.BOOKING_EVENTS, rs.getString(2), type,
                             new Events.BookingFinished(rs.getString(1), rs.getString(2), orderId.toString()));
                 }
+            }
+        }
+    }
+
+    private static String performanceOf(Connection c, UUID orderId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select performance_id from booking_order where id = ?")) {
+            ps.setObject(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
             }
         }
     }

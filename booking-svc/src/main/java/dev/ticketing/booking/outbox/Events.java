@@ -12,7 +12,7 @@ import java.util.List;
  */
 @RegisterForReflection(targets = {Events.ShowtimeRef.class, Events.PerformanceUpserted.class,
         Events.PerformanceDeleted.class, Events.OrderPlaced.class, Events.OrderCancelled.class,
-        Events.BookingFinished.class})
+        Events.BookingFinished.class, Events.Availability.class})
 public final class Events {
     private Events() {
     }
@@ -33,6 +33,10 @@ public final class Events {
     }
 
     public record OrderCancelled(String orderId, String userId, String reason) {
+    }
+
+    /** PerformanceSoldOut (every seat sold) / PerformanceOnSale (a seat is back: a refund, a new showtime). */
+    public record Availability(String performanceId) {
     }
 
     /** BookingCompleted / BookingAbandoned: the user is done with this performance's booking; frees a queue slot. */
