@@ -4,7 +4,8 @@
 -- opening, and until the draw has taken a pre-queued fan, entering again keeps the fan's one pre-queue entry.
 -- Constant work: no reaping, no draw, no admission round (the ticker does them), except the one admission of a fan
 -- who finds the line empty, nobody left to draw, and a slot free.
--- Answers {place, ticket, kept, rateMilli, stalled, admitted = [{user, arrival, sid, expiresAt}]?} or {noRoom = true}.
+-- A sold-out room still takes the fan's place in line (if seats come back, arrival order holds) but admits nobody.
+-- Answers {place, ticket, kept, rateMilli, stalled, soldOut, admitted = [{user, arrival, sid, expiresAt}]?} or {noRoom = true}.
 local user, fresh, presented = A.user, A.ticket, A.presented or ''
 if not is_live() then return cjson.encode({noRoom = true}) end
 local now = now_ms()
@@ -33,10 +34,12 @@ else
   redis.call('HSET', K.tickets, user, fresh)
   redis.call('ZREM', K.gone, user)
   -- Nobody ahead and nobody left to draw: no one is overtaken by admitting this fan now (at most one pop).
-  if redis.call('ZCARD', K.waiting) == 1 and redis.call('SCARD', K.prequeue) == 0 then admitted = admit(now) end
+  if redis.call('ZCARD', K.waiting) == 1 and redis.call('SCARD', K.prequeue) == 0 and not sold_out() then
+    admitted = admit(now)
+  end
 end
 local rate, stalled = admit_pace(now)
 local out = {place = place(user, now, redis.call('SCARD', K.prequeue)), ticket = redis.call('HGET', K.tickets, user) or '', kept = kept,
-  rateMilli = rate, stalled = stalled}
+  rateMilli = rate, stalled = stalled, soldOut = sold_out()}
 if #admitted > 0 then out.admitted = admitted end
 return cjson.encode(out)

@@ -1,5 +1,5 @@
 -- Places of many users in one round trip (one slice of a pod's sockets): A.users, A.touch (true when the users are
--- connected right now: clears their disconnect marks). Answers {live, rateMilli, stalled, places = [place of each user]}.
+-- connected right now: clears their disconnect marks). Answers {live, rateMilli, stalled, soldOut, places = [place of each user]}.
 local now = now_ms()
 local places = {}
 local prequeued = redis.call('SCARD', K.prequeue)
@@ -8,4 +8,4 @@ for i, u in ipairs(A.users) do
   places[i] = place(u, now, prequeued)
 end
 local rate, stalled = admit_pace(now)
-return cjson.encode({live = is_live(), rateMilli = rate, stalled = stalled, places = places})
+return cjson.encode({live = is_live(), rateMilli = rate, stalled = stalled, soldOut = sold_out(), places = places})

@@ -16,6 +16,9 @@ local function now_ms()
 end
 
 local function is_live() return redis.call('HGET', K.meta, 'state') == 'live' end
+-- Every seat is sold (booking-svc's PerformanceSoldOut, lua/availability.lua): nobody is admitted, fans keep their
+-- places (a refund or a new showtime puts the sale back on, PerformanceOnSale) and are told.
+local function sold_out() return redis.call('HGET', K.meta, 'soldOut') == '1' end
 
 local function settings()
   local c = redis.call('HMGET', K.config, 'capacity', 'sessionTtlSeconds', 'admitPerSecond')

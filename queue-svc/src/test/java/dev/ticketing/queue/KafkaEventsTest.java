@@ -40,6 +40,9 @@ class KafkaEventsTest {
     @Inject
     Rooms rooms;
 
+    @Inject
+    dev.ticketing.queue.waitingroom.WaitingRoom room;
+
     private void performanceEvent(String type, String id, long version) {
         publish(bootstrap, "performance-events", id, event(type, version(type, id, version)));
     }
@@ -101,5 +104,48 @@ class KafkaEventsTest {
         publish(bootstrap, "booking-events", marker, event("BookingAbandoned", Map.of("userId", markerUser, "performanceId", marker)));
         await("the marker booking to be processed", KAFKA, () -> me(marker, markerUser).extract().statusCode() == 404);
         me(id, next).statusCode(200).body("status", equalTo("ADMITTED"));
+    }
+
+    /**
+     * PerformanceSoldOut: nobody is admitted any more, waiting and newly entering fans see SOLD_OUT with the place they
+     * keep, an admitted fan keeps the admission; PerformanceOnSale puts the line back in motion in arrival order; a
+     * redelivered PerformanceSoldOut changes nothing.
+     */
+    @Test
+    void aSoldOutPerformanceAdmitsNobodyAndSaysSoUntilItIsOnSaleAgain() {
+        String id = openRoom(rooms, 1, 600, 100);
+        String buyer = newUser();
+        String waiting = newUser();
+        enter(id, buyer).body("status", equalTo("ADMITTED"));
+        enter(id, waiting).body("status", equalTo("WAITING")).body("position", equalTo(1));
+
+        String soldOut = event("PerformanceSoldOut", Map.of("performanceId", id));
+        publish(bootstrap, "performance-events", id, soldOut);
+        await("the room to learn it is sold out", KAFKA,
+                () -> "SOLD_OUT".equals(me(id, waiting).extract().path("status")));
+        me(id, waiting).body("position", equalTo(1)).body("estimatedWaitSeconds", equalTo(0));
+        me(id, buyer).body("status", equalTo("ADMITTED"));
+        String late = newUser();
+        enter(id, late).statusCode(201).body("status", equalTo("SOLD_OUT")).body("position", equalTo(2));
+
+        // The buyer's booking ends: the slot is free, yet an admission round admits nobody.
+        publish(bootstrap, "booking-events", id, event("BookingCompleted", Map.of("userId", buyer, "performanceId", id,
+                "orderId", UUID.randomUUID().toString())));
+        await("the buyer's slot to be freed", KAFKA, () -> me(id, buyer).extract().statusCode() == 404);
+        var round = room.admit(id).await().atMost(Duration.ofSeconds(10));
+        org.junit.jupiter.api.Assertions.assertTrue(round.soldOut());
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), round.admitted());
+        me(id, waiting).body("status", equalTo("SOLD_OUT"));
+
+        publish(bootstrap, "performance-events", id, event("PerformanceOnSale", Map.of("performanceId", id)));
+        await("the first in line to be admitted", KAFKA, () -> "ADMITTED".equals(me(id, waiting).extract().path("status")));
+        me(id, late).body("status", equalTo("WAITING")).body("position", equalTo(1));
+
+        // The old PerformanceSoldOut again (a redelivery): ignored by its event id; a marker behind it proves it was read.
+        publish(bootstrap, "performance-events", id, soldOut);
+        String marker = newPerformanceId();
+        performanceEvent("PerformanceUpserted", marker, 1);
+        await("the marker room to open", KAFKA, () -> rooms.exists(marker));
+        me(id, late).body("status", equalTo("WAITING"));
     }
 }

@@ -239,6 +239,31 @@ class WebSocketTest {
         assertEquals(0, redis.sortedSet(String.class).zcard(new RoomKeys(room).waiting()), "refused sockets never entered");
     }
 
+    /** A waiting fan's socket says SOLD_OUT (with the kept place) as soon as the room learns it, and WAITING again after. */
+    @Test
+    void aWaitingSocketIsToldTheSaleIsSoldOut() throws Exception {
+        String room = openRoom(rooms, 1, 600, 100);
+        enter(room, newUser()).body("status", equalTo("ADMITTED"));
+        String fan = newUser();
+        Client ws = connect(room, fan, null);
+        assertEquals("WAITING", ws.next().get("status").asText());
+
+        rooms.applyAvailabilityEvent(java.util.UUID.randomUUID().toString(), room, true);
+        JsonNode m = ws.next();
+        while (!"SOLD_OUT".equals(m.get("status").asText())) {
+            m = ws.next();
+        }
+        assertEquals(1, m.get("position").asInt());
+
+        rooms.applyAvailabilityEvent(java.util.UUID.randomUUID().toString(), room, false);
+        m = ws.next();
+        while ("SOLD_OUT".equals(m.get("status").asText())) {
+            m = ws.next();
+        }
+        assertEquals("WAITING", m.get("status").asText());
+        ws.close();
+    }
+
     @Test
     void reconnectWithTicketKeepsThePlaceWithoutItGoesToTheBack() throws Exception {
         String room = openRoom(rooms, 1, 600, 100);

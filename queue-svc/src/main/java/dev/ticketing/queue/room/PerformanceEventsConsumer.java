@@ -15,7 +15,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import java.time.temporal.ChronoUnit;
 
-/** Rooms exist only for performances booking-svc published (PerformanceUpserted) and not deleted since. */
+/**
+ * Rooms exist only for performances booking-svc published (PerformanceUpserted) and not deleted since; a sold-out
+ * performance's room admits nobody until it is on sale again (PerformanceSoldOut, PerformanceOnSale).
+ */
 @ApplicationScoped
 public class PerformanceEventsConsumer {
 
@@ -48,11 +51,19 @@ public class PerformanceEventsConsumer {
         if (type.isEmpty()) {
             throw unprocessable("no type");
         }
+        String eventId = event.path("eventId").asText("");
+        String performanceId = event.path("performanceId").asText("");
+        if (type.equals("PerformanceSoldOut") || type.equals("PerformanceOnSale")) {
+            if (eventId.isEmpty() || !RoomId.isValid(performanceId)) {
+                throw unprocessable(type + " " + eventId + " without eventId or a valid performanceId");
+            }
+            boolean applied = rooms.applyAvailabilityEvent(eventId, performanceId, type.equals("PerformanceSoldOut"));
+            Log.infof("%s %s applied=%s", type, performanceId, applied);
+            return;
+        }
         if (!type.equals("PerformanceUpserted") && !type.equals("PerformanceDeleted")) {
             return; // types we do not follow are ignored (docs/architecture.md)
         }
-        String eventId = event.path("eventId").asText("");
-        String performanceId = event.path("performanceId").asText("");
         if (eventId.isEmpty() || !RoomId.isValid(performanceId) || !event.path("version").canConvertToLong()) {
             throw unprocessable(type + " " + eventId + " without eventId, a valid performanceId or version");
         }

@@ -29,7 +29,7 @@ import java.util.Map;
 public class RoomScripts {
 
     public enum Script {
-        ENTER, ADMIT, GRANT, POSITIONS, LEAVE, DISCONNECT, RELEASE, PERFORMANCE, CONFIGURE
+        ENTER, ADMIT, GRANT, POSITIONS, LEAVE, DISCONNECT, RELEASE, PERFORMANCE, CONFIGURE, AVAILABILITY
     }
 
     private record Loaded(String source, String sha) {

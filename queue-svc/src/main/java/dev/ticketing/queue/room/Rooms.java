@@ -80,6 +80,16 @@ public class Rooms {
         return applied;
     }
 
+    /**
+     * Applies a PerformanceSoldOut ({@code soldOut}) or PerformanceOnSale: idempotent by event id. While sold out the
+     * room admits nobody and shows its fans SOLD_OUT. Returns whether it changed anything.
+     */
+    public boolean applyAvailabilityEvent(String eventId, String performanceId, boolean soldOut) {
+        return scripts.run(RoomScripts.Script.AVAILABILITY, performanceId,
+                        Map.of("eventId", eventId, "soldOut", soldOut ? "1" : "0"), Applied.class)
+                .await().indefinitely().applied();
+    }
+
     public RoomSettings settings(String performanceId) {
         Map<String, String> h = hashes.hgetall(new RoomKeys(performanceId).config());
         String opensAt = h.get("opensAt");

@@ -13,7 +13,8 @@ import java.time.Instant;
  * anything observed. Pre-queued fans ({@code BEFORE_OPENING}) have no position: they get {@code opensAt} and
  * {@code opensInSeconds} (0 once the opening has come and the draw is under way). {@code ticket} lets a socket that
  * reconnects after a network blip keep the place (query parameter {@code ticket}). {@code sentAt} (server epoch ms)
- * is set on WebSocket frames only. Registered for reflection: the WebSocket frames are written by our ObjectMapper,
+ * is set on WebSocket frames only. {@code SOLD_OUT}: every seat of the performance is sold (booking-svc said so);
+ * nobody is admitted, a waiting fan keeps {@code position} in case seats come back (then WAITING again). Registered for reflection: the WebSocket frames are written by our ObjectMapper,
  * outside any endpoint signature (native images).
  */
 @RegisterForReflection
@@ -22,7 +23,9 @@ public record EntryStatus(Status status, long position, long ahead, long estimat
                           String ticket, Long sentAt, Instant opensAt, Long opensInSeconds, Boolean admissionsStalled) {
 
     public enum Status {
-        BEFORE_OPENING, WAITING, ADMITTED
+        BEFORE_OPENING, WAITING, ADMITTED,
+        /** Every seat is sold: nobody is admitted; the fan keeps the place (position) should seats come back. */
+        SOLD_OUT
     }
 
     public static EntryStatus admitted(String token, String ticket, Long sentAt) {

@@ -44,18 +44,18 @@ final class ScriptReplies {
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
     record EnterReply(boolean noRoom, PlaceReply place, String ticket, boolean kept, long rateMilli, boolean stalled,
+                      boolean soldOut, List<AdmittedReply> admitted) {
+    }
+
+    @RegisterForReflection
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdmitReply(boolean live, boolean soldOut, long waiting, long active, long prequeued, long inversions,
                       List<AdmittedReply> admitted) {
     }
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record AdmitReply(boolean live, long waiting, long active, long prequeued, long inversions,
-                      List<AdmittedReply> admitted) {
-    }
-
-    @RegisterForReflection
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record PositionsReply(boolean live, long rateMilli, boolean stalled, List<PlaceReply> places) {
+    record PositionsReply(boolean live, long rateMilli, boolean stalled, boolean soldOut, List<PlaceReply> places) {
     }
 
     @RegisterForReflection

@@ -42,12 +42,15 @@ public class WaitingRoom {
     }
 
     /** Result of one admission round. */
-    public record AdmitRound(boolean live, long waiting, long active, long prequeued, long inversions,
+    public record AdmitRound(boolean live, boolean soldOut, long waiting, long active, long prequeued, long inversions,
                              List<Granted> admitted) {
     }
 
-    /** The room's admit rate (per second x 1000) and whether admissions are stalled (see EntryStatus). */
-    public record Pace(long rateMilli, boolean stalled) {
+    /**
+     * The room's admit rate (per second x 1000), whether admissions are stalled (see EntryStatus), and whether they
+     * stopped because every seat is sold.
+     */
+    public record Pace(long rateMilli, boolean stalled, boolean soldOut) {
     }
 
     /** Places of many users at once, plus the room's pace. */
@@ -84,7 +87,7 @@ public class WaitingRoom {
             List<Admission> admitted = ScriptReplies.admissions(r.admitted());
             metrics.admitted(performanceId, admitted);
             return signed(performanceId, userId, r.place().place())
-                    .map(place -> new Entry(view(place, new Pace(r.rateMilli(), r.stalled()), r.ticket(),
+                    .map(place -> new Entry(view(place, new Pace(r.rateMilli(), r.stalled(), r.soldOut()), r.ticket(),
                             System.currentTimeMillis()), r.kept(), admitted));
         });
     }
@@ -105,7 +108,7 @@ public class WaitingRoom {
                     for (int i = 0; i < users.size() && i < replies.size(); i++) {
                         places.put(users.get(i), replies.get(i).place());
                     }
-                    return new Positions(r.live(), new Pace(r.rateMilli(), r.stalled()), places);
+                    return new Positions(r.live(), new Pace(r.rateMilli(), r.stalled(), r.soldOut()), places);
                 });
     }
 
@@ -135,10 +138,10 @@ public class WaitingRoom {
             List<Admission> admitted = ScriptReplies.admissions(r.admitted());
             metrics.admitted(performanceId, admitted);
             if (admitted.isEmpty()) {
-                return Uni.createFrom().item(new AdmitRound(r.live(), r.waiting(), r.active(), r.prequeued(),
+                return Uni.createFrom().item(new AdmitRound(r.live(), r.soldOut(), r.waiting(), r.active(), r.prequeued(),
                         r.inversions(), List.of()));
             }
-            return grant(performanceId, admitted).map(granted -> new AdmitRound(r.live(), r.waiting(), r.active(),
+            return grant(performanceId, admitted).map(granted -> new AdmitRound(r.live(), r.soldOut(), r.waiting(), r.active(),
                     r.prequeued(), r.inversions(), granted));
         });
     }
@@ -172,8 +175,17 @@ public class WaitingRoom {
         return Uni.createFrom().item(place);
     }
 
-    /** The public view of a place at {@code nowMillis}; null when absent. Never signs: an admitted place carries its token. */
+    /**
+     * The public view of a place at {@code nowMillis}; null when absent. Never signs: an admitted place carries its
+     * token. While the performance is sold out a waiting or pre-queued fan sees SOLD_OUT (a waiting one with the place
+     * it keeps), an admitted one keeps the admission.
+     */
     public static EntryStatus view(Place place, Pace pace, String ticket, long nowMillis) {
+        if (pace.soldOut() && (place instanceof Place.Waiting || place instanceof Place.PreQueued)) {
+            long position = place instanceof Place.Waiting w ? w.rank() + 1 : 0;
+            return new EntryStatus(EntryStatus.Status.SOLD_OUT, position, Math.max(0, position - 1), 0, null, ticket,
+                    null, null, null, null);
+        }
         if (place instanceof Place.Waiting w) {
             return new EntryStatus(EntryStatus.Status.WAITING, w.rank() + 1, w.rank(),
                     estimatedWaitSeconds(w.rank() + 1, pace.rateMilli()), null, ticket, null, null, null,
