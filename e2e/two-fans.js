@@ -41,10 +41,10 @@ const log = (...a) => console.log(`[e2e ${new Date().toISOString().slice(11, 19)
 function assert(cond, message) { if (!cond) throw new Error('assertion failed: ' + message); }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function api(method, url, { token, body, expect } = {}) {
+async function api(method, url, { token, body, expect, headers } = {}) {
   const res = await fetch(BASE + url, {
     method,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}), ...(headers || {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -400,6 +400,43 @@ async function main() {
     assert(heldSeats.every((x) => map.find((m) => m.id === x.id).status === 'HELD'), 'the seat map shows them held');
     await first.page.screenshot({ path: path.join(ARTIFACTS, '12-best-available-held.png') });
     log(`${first.name}: best available held ${heldSeats.map((x) => `${x.section} ${x.row}-${x.number}`).join(', ')}`);
+
+    // 7. Sold out: a one-seat performance is bought through the API; a fan who comes to its waiting room afterwards
+    //    is told at once (매진, no ETA) and keeps a place; a new showtime puts it back on sale and the same page admits
+    //    the fan to the seats without a reload.
+    const tiny = await createPerformance(ctx.admin, `E2E 매진 ${RUN}`, [{ name: 'S', rows: 1, seatsPerRow: 1, price: 10000 }]);
+    await eventually('one-seat waiting room live', async () => {
+      const r = await api('PUT', `/api/queues/${tiny.id}/config`, { token: ctx.admin, body: { capacity: 1, sessionTtlSeconds: 300 } });
+      return r.status === 200 && r.data && r.data.live === true;
+    });
+    const buyer = await apiFan('Buyer');
+    const { data: entry } = await api('POST', `/api/queues/${tiny.id}/entries`, { token: buyer.token, expect: [201, 200] });
+    assert(entry.status === 'ADMITTED' && entry.admissionToken, `the buyer is admitted at once: ${JSON.stringify(entry)}`);
+    const tinyShowtime = tiny.showtimes[0].id;
+    const onlySeat = (await api('GET', `/api/showtimes/${tinyShowtime}/seats`, { expect: [200] })).data.seats[0].id;
+    const adm = { 'X-Admission-Token': entry.admissionToken };
+    const { data: tinyHold } = await api('POST', `/api/showtimes/${tinyShowtime}/holds`, { token: buyer.token, headers: adm,
+      body: { seatIds: [onlySeat] }, expect: [201] });
+    const { data: tinyOrder } = await api('POST', '/api/orders', { token: buyer.token, headers: adm,
+      body: { holdId: tinyHold.holdId, paymentToken: 'tok_approve' }, expect: [202] });
+    await eventually('the only seat confirmed', async () => (await api('GET', `/api/orders/${tinyOrder.orderId}`,
+      { token: buyer.token })).data.status === 'CONFIRMED', 60000);
+    const prober = await apiFan('Prober');
+    await eventually('the waiting room knows it is sold out', async () => (await api('POST', `/api/queues/${tiny.id}/entries`,
+      { token: prober.token })).data.status === 'SOLD_OUT', 60000);
+    await book(b, tiny.id);
+    await b.page.waitForSelector('[data-testid=queue-status][data-status=SOLD_OUT]');
+    await b.page.waitForSelector('[data-testid=queue-sold-out]:visible');
+    assert(/매진/.test(await b.page.textContent('[data-testid=queue-sold-out]')), 'the page says 매진');
+    assert(await b.page.locator('[data-testid=queue-wait]').isHidden(), 'no wait estimate for a sold-out sale');
+    await b.page.screenshot({ path: path.join(ARTIFACTS, '13-sold-out.png') });
+    log(`${b.name}: sold out → the waiting room says so at once`);
+    await api('DELETE', `/api/queues/${tiny.id}/entries/me`, { token: prober.token, expect: [204] }); // it stood ahead of B
+    await api('PUT', `/api/performances/${tiny.id}`, { token: ctx.admin, expect: [200], body: {
+      title: tiny.title, venue: tiny.venue, category: tiny.category,
+      addShowtimes: [{ startsAt: new Date(Date.now() + 21 * 86400e3).toISOString(), sections: [{ name: 'S', rows: 1, seatsPerRow: 1, price: 10000 }] }] } });
+    await waitForSeats(b);
+    log(`${b.name}: a new showtime → on sale again → admitted from the same page`);
     log('PASS — screenshots in', ARTIFACTS);
   } catch (e) {
     for (const [i, p] of browser.contexts().flatMap((c) => c.pages()).entries()) {

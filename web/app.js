@@ -472,8 +472,21 @@ async function queuePage(performanceId, showtimeId) {
     setText(countdown, left > 0 ? duration(Math.ceil(left)) : t('queue.drawing'));
   };
   every(250, tickCountdown);
+  const soldOut = h('div', { class: 'notice', role: 'status', 'data-testid': 'queue-sold-out', hidden: true },
+    h('strong', {}, t('queue.soldOut')), h('p', {}, t('queue.soldOutKeep')));
   const show = (s) => {
     statusEl.dataset.status = s.status;
+    // Every seat is sold: no ETA, no progress; the place is kept in case seats come back (then WAITING again).
+    soldOut.hidden = s.status !== 'SOLD_OUT';
+    stats.hidden = bar.hidden = s.status === 'SOLD_OUT' || s.status === 'BEFORE_OPENING';
+    if (s.status === 'SOLD_OUT') {
+      before.hidden = stalled.hidden = true;
+      opensAtMs = null;
+      setText(statusEl, t('queue.soldOutStatus'));
+      setText(position, String(s.position || '–'));
+      position.hidden = positionLabel.hidden = !(s.position > 0);
+      return;
+    }
     before.hidden = s.status !== 'BEFORE_OPENING';
     position.hidden = positionLabel.hidden = stats.hidden = bar.hidden = s.status === 'BEFORE_OPENING';
     if (s.status === 'BEFORE_OPENING') {
@@ -505,7 +518,7 @@ async function queuePage(performanceId, showtimeId) {
   };
   render(h('div', { class: 'card queue' },
     h('h2', {}, t('queue.title')),
-    before, positionLabel, position, statusEl, stalled, stats, bar,
+    before, soldOut, positionLabel, position, statusEl, stalled, stats, bar,
     h('p', {}, h('button', { 'data-testid': 'leave-queue', onclick: async () => {
       queueSocket.close();
       try { await api('DELETE', `/api/queues/${performanceId}/entries/me`); } catch { /* gone already */ }

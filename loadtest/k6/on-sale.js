@@ -31,6 +31,7 @@ const FANS = new SharedArray('fans', () => open(__ENV.FANS_FILE || fail('set FAN
   .map(([email, userId, accessToken, refreshToken, expiresAt]) => ({ email, accessToken, refreshToken, expiresAt: Number(expiresAt) })));
 
 const queueWait = new Trend('queue_wait', true);
+const soldOutNotice = new Trend('sold_out_notice', true); // enter → the room says every seat is sold
 const orderToConfirmed = new Trend('order_to_confirmed', true);
 const fiveXx = new Counter('http_5xx');
 const holdConflicts = new Counter('hold_conflicts');
@@ -109,7 +110,8 @@ export default function (data) {
   const e = track(http.post(`${BASE}/api/queues/${perfId}/entries`, null, Object.assign(auth(token()), { tags: { name: 'enter' } })));
   if (!check(e, { 'entered': (r) => r.status === 200 || r.status === 201 })) return;
   let admissionToken = e.json('admissionToken');
-  if (e.json('status') !== 'ADMITTED') {
+  let soldOut = e.json('status') === 'SOLD_OUT';
+  if (e.json('status') !== 'ADMITTED' && !soldOut) {
     const url = `${WS_BASE}/api/queues/${perfId}/ws?ticket=${encodeURIComponent(e.json('ticket') || '')}`;
     // The token rides in the subprotocol carrier (never in the URL); the server selects 'bearer-token-carrier'.
     const protocols = `bearer-token-carrier, ${encodeURIComponent('quarkus-http-upgrade#Authorization#Bearer ' + token())}`;
@@ -117,9 +119,16 @@ export default function (data) {
       socket.on('message', (msg) => {
         const m = JSON.parse(msg);
         if (m.status === 'ADMITTED') { admissionToken = m.admissionToken; socket.close(); }
+        // Every seat sold: the room says so instead of admitting the fan to an empty map.
+        if (m.status === 'SOLD_OUT') { soldOut = true; socket.close(); }
       });
       socket.setTimeout(() => socket.close(), MAX_QUEUE_WAIT * 1000);
     });
+  }
+  if (soldOut) {
+    soldOutNotice.add(Date.now() - enteredAt);
+    track(http.del(`${BASE}/api/queues/${perfId}/entries/me`, null, Object.assign(auth(token()), { tags: { name: 'leave' } })));
+    return;
   }
   if (!admissionToken) return;
   queueWait.add(Date.now() - enteredAt);

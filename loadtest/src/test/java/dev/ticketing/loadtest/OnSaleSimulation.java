@@ -187,7 +187,7 @@ public class OnSaleSimulation extends Simulation {
                 return sample(s, "enter");
             })
             .exitHereIfFailed()
-            .doIf(s -> !"ADMITTED".equals(s.getString("queueStatus"))).then(
+            .doIf(s -> !"ADMITTED".equals(s.getString("queueStatus")) && !"SOLD_OUT".equals(s.getString("queueStatus"))).then(
                     exec(ws("waiting room").connect(s -> "/api/queues/" + s.getString("perfId") + "/ws?ticket="
                                     + enc(s.getString("ticket")))
                             // The token rides in the subprotocol carrier, never in the URL. Netty sends this list as
@@ -195,9 +195,20 @@ public class OnSaleSimulation extends Simulation {
                             // plain .header(...) would fail its check that the answer is a subprotocol it offered.
                             .subprotocol(s -> wsSubprotocols(s.getString("token")))
                             .await(Duration.ofSeconds(P.maxQueueWaitSeconds())).on(
-                                    ws.checkTextMessage("admitted").matching(jsonPath("$.status").is("ADMITTED"))
-                                            .check(jsonPath("$.admissionToken").saveAs("admissionToken"))))
+                                    ws.checkTextMessage("admitted or sold out")
+                                            .matching(jsonPath("$.status").in("ADMITTED", "SOLD_OUT"))
+                                            .check(jsonPath("$.status").saveAs("queueStatus"),
+                                                    jsonPath("$.admissionToken").optional().saveAs("admissionToken"))))
                             .exec(ws("close waiting room").close()))
+            // Every seat sold: the waiting room says so (SOLD_OUT) instead of admitting the fan to an empty map; the fan
+            // gives up the place kept for cancellations and goes, as most would.
+            .doIf(s -> "SOLD_OUT".equals(s.getString("queueStatus"))).then(
+                    exec(s -> {
+                        outcome("toldSoldOut");
+                        long enteredAt = s.getLong("enteredAt");
+                        SAMPLES.add("soldOutNotice," + (System.currentTimeMillis() - enteredAt) + ",200," + enteredAt);
+                        return s;
+                    }).exec(leaveRoom).exitHere())
             .exec(s -> {
                 if (!s.contains("admissionToken")) {
                     outcome("notAdmitted");

@@ -54,8 +54,8 @@ final class RunCharts {
     }
 
     /** The steps of the latency picture, in the report's order. */
-    static final List<String> STEPS = List.of("enter", "queueWait", "seats", "hold", "order", "orderToConfirmed",
-            "orderToFinal");
+    static final List<String> STEPS = List.of("enter", "queueWait", "soldOutNotice", "seats", "hold", "order",
+            "orderToConfirmed", "orderToFinal");
 
     static final Map<String, String> SERIES = new LinkedHashMap<>();
     static final Map<String, String> COLORS = Map.of("arrived", "#1f77b4", "admitted", "#ff7f0e",

@@ -104,6 +104,21 @@ public final class RunChecker {
                 }
             }
             line("seats: %d on sale, %d sold (%.1f%%), %d still held", onSale, sold, onSale == 0 ? 0.0 : 100.0 * sold / onSale, held);
+            // The sale's one showtime: sold out exactly when every seat is SOLD, and booking-svc says so (the waiting
+            // room learns it from PerformanceSoldOut). Read from a database that has the column (V7) only.
+            try (PreparedStatement ps = db.prepareStatement("""
+                    select p.sold_out from performance p join showtime t on t.performance_id = p.id where t.id = ?""")) {
+                ps.setObject(1, st);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        boolean flagged = rs.getBoolean(1);
+                        line("sold out: %s (booking-svc's flag %s)", sold == onSale ? "yes" : "no", flagged);
+                        invariant("sold-out flag disagreeing with the seats", flagged == (onSale > 0 && sold == onSale) ? 0 : 1);
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                line("sold-out flag not read: %s", e.getMessage());
+            }
             line("orders by status: %s", byStatus);
             invariant("seats in two confirmed orders", doubleSold);
             invariant("SOLD seats without their CONFIRMED order", soldWithoutOrder);
@@ -161,7 +176,7 @@ public final class RunChecker {
         long requests = 0;
         for (Map.Entry<String, List<Sample>> e : samples.entrySet()) {
             for (Sample s : e.getValue()) {
-                if (e.getKey().equals("queueWait") || e.getKey().startsWith("orderTo")) {
+                if (e.getKey().equals("queueWait") || e.getKey().equals("soldOutNotice") || e.getKey().startsWith("orderTo")) {
                     continue;
                 }
                 requests++;
@@ -174,7 +189,7 @@ public final class RunChecker {
         }
         line("requests %d, 5xx %d, no response %d", requests, fiveXx, noResponse);
         line("%-18s %7s %8s %8s %8s %8s", "latency (ms)", "count", "p50", "p95", "p99", "max");
-        for (String metric : List.of("enter", "queueWait", "seats", "hold", "order", "orderToConfirmed", "orderToFinal")) {
+        for (String metric : RunCharts.STEPS) {
             long[] v = RunCharts.latencies(samples, metric).stream().mapToLong(Long::longValue).toArray();
             if (v.length > 0) {
                 line("%-18s %7d %8d %8d %8d %8d", metric, v.length, pct(v, 50), pct(v, 95), pct(v, 99), v[v.length - 1]);
