@@ -36,4 +36,19 @@ public interface GatewayConfig {
      */
     @io.smallrye.config.WithDefault("PT20S")
     java.time.Duration upstreamKeepAlive();
+
+    /**
+     * How long a client's idle keep-alive connection is kept (nginx's keepalive_timeout, 75 s by default). A waiting
+     * room socket is never idle (a frame every second) and is not affected.
+     */
+    @io.smallrye.config.WithDefault("PT75S")
+    java.time.Duration clientKeepAlive();
+
+    /**
+     * The share of the process' descriptor limit above which idle client connections are closed at once, oldest
+     * first, as nginx does when it runs out of connections: a waiting fan's idle page connection must not keep the
+     * next fan's socket out (docs/benchmarks.md, P8).
+     */
+    @io.smallrye.config.WithDefault("0.75")
+    double descriptorPressure();
 }
