@@ -186,6 +186,11 @@ public final class Api {
         String showtimeId = created.path("showtimes").path(0).path("id").asText();
         // the room opens once queue-svc has consumed PerformanceUpserted (Kafka): retry the config until it is live
         ObjectNode config = JSON.createObjectNode().put("capacity", capacity).put("sessionTtlSeconds", sessionTtlSeconds);
+        // -DadmitPerSecond: the room's admission rate (queue-svc's default, 20/s, otherwise paces a big sale)
+        int admitPerSecond = Params.num("admitPerSecond", 0);
+        if (admitPerSecond > 0) {
+            config.put("admitPerSecond", admitPerSecond);
+        }
         long deadline = System.currentTimeMillis() + 90_000;
         while (true) {
             HttpResponse<String> c = send("PUT", "/api/queues/" + performanceId + "/config", adminToken, config);

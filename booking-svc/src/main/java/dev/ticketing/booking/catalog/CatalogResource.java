@@ -6,6 +6,7 @@ import dev.ticketing.booking.catalog.CatalogDtos.PerformanceUpdate;
 import dev.ticketing.booking.catalog.CatalogDtos.PerformanceView;
 import dev.ticketing.booking.catalog.CatalogDtos.SeatMap;
 import dev.ticketing.booking.catalog.CatalogDtos.TicketLimitRequest;
+import dev.ticketing.booking.config.BookingConfig;
 import dev.ticketing.booking.problem.ProblemException;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,6 +26,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.net.URI;
 import java.util.UUID;
@@ -35,9 +39,13 @@ import java.util.UUID;
 public class CatalogResource {
 
     private final CatalogService catalog;
+    private final SeatMaps seatMaps;
+    private final String seatMapCacheControl;
 
-    public CatalogResource(CatalogService catalog) {
+    public CatalogResource(CatalogService catalog, SeatMaps seatMaps, BookingConfig config) {
         this.catalog = catalog;
+        this.seatMaps = seatMaps;
+        this.seatMapCacheControl = "public, max-age=" + config.seatMapMaxAge().toSeconds();
     }
 
     @POST
@@ -88,11 +96,15 @@ public class CatalogResource {
         return catalog.list(page, size);
     }
 
+    /** Shared by every fan for up to booking.seat-map.max-age (SeatMaps); Cache-Control says so to browsers and edges. */
     @GET
     @Path("/showtimes/{id}/seats")
     @PermitAll
-    public SeatMap seats(@PathParam("id") String id) {
-        return catalog.seatMap(parseId(id, "showtime")).orElseThrow(() -> ProblemException.notFound("showtime " + id));
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SeatMap.class)))
+    public Response seats(@PathParam("id") String id) {
+        byte[] body = seatMaps.body(parseId(id, "showtime")).orElseThrow(() -> ProblemException.notFound("showtime " + id));
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", seatMapCacheControl).build();
     }
 
     /** Ids are opaque to clients: anything that is not one of ours is simply not found. */

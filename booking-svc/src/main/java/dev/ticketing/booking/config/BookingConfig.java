@@ -89,6 +89,15 @@ public interface BookingConfig {
     /** Verified access and admission tokens kept (CachingJwtParser): bounded, never past a token's exp. */
     TokenCache tokenCache();
 
+    /**
+     * How long a showtime's serialized seat map is shared by every fan who asks (a micro-cache, as an edge's
+     * {@code proxy_cache_valid 1s}): 500 fans reading a 2,000-seat map at once cost one query and one 200 KB body,
+     * not 500 of each. This pod's own seat changes replace it at once; other pods' show within this time. 0 = none.
+     */
+    @io.smallrye.config.WithName("seat-map.max-age")
+    @WithDefault("1s")
+    Duration seatMapMaxAge();
+
     interface TokenCache {
         @WithDefault("20000")
         long maxEntries();

@@ -14,6 +14,8 @@ import io.quarkus.redis.datasource.sortedset.ScoredValue;
 import io.quarkus.redis.datasource.sortedset.SortedSetCommands;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
+import dev.ticketing.booking.catalog.SeatMaps;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
@@ -83,12 +85,16 @@ public class SeatGate {
     private final SortedSetCommands<String, String> zset;
     private final Showtimes showtimes;
     private final TransactionSynchronizationRegistry tx;
+    /** Every committed seat change goes through the gate: the shared seat map of the showtime is rebuilt (SeatMaps). */
+    private final Event<SeatMaps.SeatsChanged> seatsChanged;
     private final ObjectMapper json;
     private final Counter refusals;
     private final Counter unavailable;
 
     public SeatGate(RedisDataSource redis, ReactiveRedisDataSource reactive, Showtimes showtimes,
-                    TransactionSynchronizationRegistry tx, ObjectMapper json, MeterRegistry metrics) {
+                    TransactionSynchronizationRegistry tx, ObjectMapper json, MeterRegistry metrics,
+                    Event<SeatMaps.SeatsChanged> seatsChanged) {
+        this.seatsChanged = seatsChanged;
         this.redis = redis;
         this.reactive = reactive;
         this.zset = redis.sortedSet(String.class);
@@ -195,6 +201,7 @@ public class SeatGate {
             throw new IllegalStateException(e);
         }
         afterCommit(() -> {
+            seatsChanged.fire(new SeatMaps.SeatsChanged(st));
             try {
                 APPLY_HOLD.call(redis, List.of(key(perf, st), userKey(perf, st, userId)), args);
             } catch (RuntimeException e) {
@@ -255,6 +262,7 @@ public class SeatGate {
 
         void flush() {
             byShowtime.forEach((k, changes) -> {
+                seatsChanged.fire(new SeatMaps.SeatsChanged(k.get(1)));
                 Map<String, Long> taken = new LinkedHashMap<>();
                 List<String> freed = new ArrayList<>();
                 changes.forEach((seat, until) -> {
