@@ -12,13 +12,14 @@ import jakarta.enterprise.event.Observes;
 
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The seat map as the crowd reads it: one serialized body per showtime, shared by every request for up to
  * {@code booking.seat-map.max-age}, built by one query while the others wait for it (a 7,500-fan sale ran booking-svc
  * out of its 160 MB heap building a 2,000-seat map for each of hundreds of fans at once: docs/benchmarks.md, P8). A
- * seat change committed by this pod ({@link SeatsChanged}) drops the showtime's body at once, so a fan sees their own
- * hold on the next read; changes made by other pods show within the max age. The hold path never trusts the map:
+ * seat change committed by this pod ({@link SeatsChanged}) makes the showtime's body stale at once, so a fan sees their
+ * own hold on the next read; changes made by other pods show within the max age. The hold path never trusts the map:
  * PostgreSQL decides.
  */
 @ApplicationScoped
@@ -28,18 +29,31 @@ public class SeatMaps {
     public record SeatsChanged(String showtimeId) {
     }
 
+    /** A body and the showtime's change count it was built after. */
+    private record Body(long version, Optional<byte[]> json) {
+    }
+
     private final CatalogService catalog;
     private final ObjectMapper json;
-    private final Cache<UUID, Optional<byte[]>> bodies;
+    private final Cache<UUID, Body> bodies;
+    /**
+     * Committed seat changes per showtime. A change only counts up here: a writer never waits for a body being built
+     * (dropping a cache entry would wait for its computation, which waits for a pooled connection that writers hold).
+     */
+    private final Cache<UUID, AtomicLong> versions;
 
     public SeatMaps(CatalogService catalog, ObjectMapper json, BookingConfig config, MeterRegistry metrics) {
         this.catalog = catalog;
         this.json = json;
-        this.bodies = config.seatMapMaxAge().isZero() ? null : Caffeine.newBuilder()
+        boolean off = config.seatMapMaxAge().isZero();
+        this.bodies = off ? null : Caffeine.newBuilder()
                 .expireAfterWrite(config.seatMapMaxAge())
                 .maximumSize(1_000)
                 .recordStats()
                 .build();
+        // Kept longer than any body: a forgotten count would let a body built before a change pass for current.
+        this.versions = off ? null : Caffeine.newBuilder().expireAfterAccess(config.seatMapMaxAge().multipliedBy(10)
+                .plusMinutes(1)).build();
         if (bodies != null) {
             CaffeineCacheMetrics.monitor(metrics, bodies, "seat-maps");
         }
@@ -50,7 +64,14 @@ public class SeatMaps {
         if (bodies == null) {
             return build(showtimeId);
         }
-        return bodies.get(showtimeId, this::build);
+        long version = versions.get(showtimeId, k -> new AtomicLong()).get();
+        Body cached = bodies.getIfPresent(showtimeId);
+        if (cached != null && cached.version() >= version) {
+            return cached.json();
+        }
+        // One build per showtime at a time; readers of the same showtime wait for it and share it.
+        return bodies.asMap().compute(showtimeId, (id, current) -> current != null && current.version() >= version
+                ? current : new Body(version, build(id))).json();
     }
 
     private Optional<byte[]> build(UUID showtimeId) {
@@ -64,9 +85,9 @@ public class SeatMaps {
     }
 
     void changed(@Observes SeatsChanged event) {
-        if (bodies != null) {
+        if (versions != null) {
             try {
-                bodies.invalidate(UUID.fromString(event.showtimeId()));
+                versions.get(UUID.fromString(event.showtimeId()), k -> new AtomicLong()).incrementAndGet();
             } catch (IllegalArgumentException e) {
                 // not one of ours
             }
