@@ -22,7 +22,9 @@ final class Dependencies {
             // The blocking Redis client gives up after quarkus.redis.timeout with Mutiny's own TimeoutException, which
             // is not java.util.concurrent's: a Redis too busy to answer in time (a long overload) is still a 503.
             if (t instanceof ConnectException || t instanceof SocketException || t instanceof TimeoutException
-                    || t instanceof io.smallrye.mutiny.TimeoutException || t instanceof SQLTransientException) {
+                    || t instanceof io.smallrye.mutiny.TimeoutException || t instanceof SQLTransientException
+                    // more commands waiting for a pooled Redis connection than the pool queues: come again
+                    || t instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
                 return true;
             }
             if (t instanceof SQLException sql && (String.valueOf(sql.getMessage()).contains("acquisition timeout")

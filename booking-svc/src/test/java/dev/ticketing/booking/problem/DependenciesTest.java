@@ -17,6 +17,8 @@ class DependenciesTest {
         // the blocking Redis client's give-up after quarkus.redis.timeout, as it reaches the mapper
         assertTrue(Dependencies.unavailable(new CompletionException(new io.smallrye.mutiny.TimeoutException())));
         assertTrue(Dependencies.unavailable(new java.util.concurrent.TimeoutException()));
+        assertTrue(Dependencies.unavailable(new io.vertx.core.http.ConnectionPoolTooBusyException(
+                "Connection pool reached max wait queue size of 4096")));
         assertTrue(Dependencies.unavailable(new IllegalStateException(new ConnectException("refused"))));
         assertTrue(Dependencies.unavailable(new SQLException("Sorry, acquisition timeout while waiting for new connection")));
         assertTrue(Dependencies.unavailable(new SQLException("terminating connection", "57P01")));

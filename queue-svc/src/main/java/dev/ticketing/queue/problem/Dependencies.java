@@ -20,6 +20,8 @@ final class Dependencies {
             String message = t.getMessage() == null ? "" : t.getMessage();
             if (t instanceof ConnectException || t instanceof ClosedChannelException || t instanceof SocketException
                     || t instanceof TimeoutException || t instanceof io.smallrye.mutiny.TimeoutException // a blocking call's give-up
+                    // more commands waiting for a pooled Redis connection than the pool queues (a herd): come again
+                    || t instanceof io.vertx.core.http.ConnectionPoolTooBusyException
                     || t.getClass().getSimpleName().equals("ConnectTimeoutException")
                     || message.startsWith("LOADING") || message.contains("Connection is closed")
                     || message.contains("CONNECTION_CLOSED")) { // the Redis client's word for a connection that died mid-command

@@ -36,6 +36,9 @@ class ProblemMappersTest {
         assertEquals(503, mappers.unexpected(new Throwable("CONNECTION_CLOSED")).getStatus());
         // a Redis too busy to answer within quarkus.redis.timeout: Mutiny's TimeoutException, not java.util.concurrent's
         assertEquals(503, mappers.unexpected(new CompletionException(new io.smallrye.mutiny.TimeoutException())).getStatus());
+        // more commands waiting for a pooled connection than the pool queues (everyone leaving at the sell-out)
+        assertEquals(503, mappers.unexpected(new io.vertx.core.http.ConnectionPoolTooBusyException(
+                "Connection pool reached max wait queue size of 4096")).getStatus());
     }
 
     @Test
