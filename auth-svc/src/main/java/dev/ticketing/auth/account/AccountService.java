@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import java.util.Optional;
+import java.util.List;
 import java.util.UUID;
 
 @ApplicationScoped
@@ -59,6 +60,16 @@ public class AccountService {
      */
     public void ensureAdmin(String email, String password, String name, boolean promoteExisting) {
         String normalized = Account.normalizeEmail(email);
+        // Every restart after the first: the admin is there with this password — one check, no new hash (each Argon2
+        // run at start costs its CPU and its memory, which the heap keeps).
+        List<?> existing = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "select password_hash from account where email = :email and 'admin' = any(roles)")
+                .setParameter("email", normalized)
+                .getResultList());
+        if (!existing.isEmpty() && hasher.matches(password, (String) existing.get(0))) {
+            Log.infof("Admin account %s: unchanged", normalized);
+            return;
+        }
         String hash = hasher.hash(password);
         String outcome = QuarkusTransaction.requiringNew().call(() -> {
             int created = em.createNativeQuery("""

@@ -30,8 +30,6 @@ public class PasswordHasher {
     /** Sign-ups may hold only their share of the slots: a sign-up flood from many addresses leaves room for logins. */
     private final Semaphore signupSlots;
     private final long maxWaitNanos;
-    /** Checked when the email is unknown, so a miss costs the same time as a wrong password. */
-    private final String decoyHash;
 
     public PasswordHasher(AuthConfig config) {
         AuthConfig.Password p = config.password();
@@ -40,7 +38,6 @@ public class PasswordHasher {
         this.slots = new Semaphore(concurrent, true);
         this.signupSlots = new Semaphore(Math.max(1, (int) Math.floor(concurrent * config.signup().hashingShare())), true);
         this.maxWaitNanos = p.maxWait().toNanos();
-        this.decoyHash = hash("decoy password that matches no account");
     }
 
     public String hash(String password) {
@@ -79,9 +76,13 @@ public class PasswordHasher {
         }
     }
 
-    /** Burns the same work as {@link #matches} for an unknown account; always false. */
+    /**
+     * Burns the same work as {@link #matches} for an unknown account — one Argon2 run with the current parameters, in
+     * a hashing slot — so a miss costs the same time as a wrong password; always false. Hashing the given password
+     * with a fresh salt is that run: no decoy hash is made at start (nothing the first request does not need).
+     */
     public boolean decoyCheck(String password) {
-        matches(password, decoyHash);
+        limited(slots, () -> Password.hash(password).addRandomSalt(SALT_BYTES).with(argon2).getResult());
         return false;
     }
 }
