@@ -314,7 +314,8 @@ async function performancePage(id) {
 // own: a second entry would only send the fan to the back again.
 const RECONNECT_GRACE_MS = 30000;   // queue-svc's queue.reconnect-grace
 const BACKOFF_BASE_MS = 500, BACKOFF_CAP_MS = 5000;
-// The server pushes a frame at least once a second: a socket silent for this long is dead even if it looks open
+// The server pushes a frame when the fan's place changes and at least every 5 s (queue.push-unchanged-every): a socket
+// silent for this long is dead even if it looks open
 // (a phone that changed networks keeps a half-open connection until TCP gives up, minutes later).
 const SILENT_SOCKET_MS = 8000;
 const backoff = (attempt) => Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);

@@ -30,7 +30,8 @@ public interface QueueConfig {
     Duration admitEvery();
 
     /**
-     * Every socket hears its place once per this period (the contract asks >= 1/s); the pushes are spread over it in
+     * Every socket's place is read once per this period and sent when it changed (or the heartbeat is due, {@link
+     * #pushUnchangedEvery()}); the reads are spread over it in
      * {@link #pushSlices()} slices, one Redis round trip per room and slice.
      */
     @WithDefault("1s")
@@ -38,6 +39,14 @@ public interface QueueConfig {
 
     @WithDefault("10")
     int pushSlices();
+
+    /**
+     * A socket whose fan would see the same thing as in its last frame (position, ahead, estimate, status) is skipped
+     * until this long after that frame: a heartbeat well inside the page's 8 s silence limit. At 10,000 waiting fans
+     * the once-a-second frames through two hops were most of a 2-core box (docs/benchmarks.md, P8). 0 = every period.
+     */
+    @WithDefault("5s")
+    Duration pushUnchangedEvery();
 
     /**
      * A socket that has not answered the server's pings (quarkus.websockets-next.server.auto-ping-interval) for this

@@ -30,11 +30,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The sockets of this pod, by room. Each socket belongs to one of {@code queue.push-slices} slices; a timer walks the
- * slices evenly over {@code queue.push-every}, so every socket hears its place once per period while the work is
- * spread over the second instead of arriving at once. Per room and slice: one Redis round trip for all its users
+ * slices evenly over {@code queue.push-every}, so every socket's place is read once per period while the work is
+ * spread over the second instead of arriving at once; a frame goes out when what the fan sees changed, or as a heartbeat
+ * ({@code queue.push-unchanged-every}). Per room and slice: one Redis round trip for all its users
  * (lua/positions.lua), one JSON encoding per user (tabs share it), and the writes handed to each socket's own event
  * loop in one batch. Admissions are pushed at once, only to the admitted. Closing a socket is O(1).
  */
@@ -53,10 +55,35 @@ public class WaitingRoomSockets {
      * client was last heard from (opened, or a pong).
      */
     record Socket(WebSocketConnection connection, String performanceId, String userId, String ticket, Context context,
-                  int slice, AtomicLong heardAt) {
+                  int slice, AtomicLong heardAt, AtomicReference<String> lastSeen, AtomicLong lastSentAt) {
 
         void heard() {
             heardAt.set(System.currentTimeMillis());
+        }
+
+        /**
+         * Whether a frame showing {@code status} is due: the fan would see something new, or the last frame is
+         * {@code heartbeatMillis} old. Records it as sent when it is.
+         */
+        boolean due(EntryStatus status, long now, long heartbeatMillis) {
+            String seen = status.status() + "|" + status.position() + "|" + status.ahead() + "|"
+                    + shownWait(status.estimatedWaitSeconds()) + "|" + status.admissionsStalled() + "|" + status.opensAt() + "|"
+                    + (status.opensInSeconds() != null && status.opensInSeconds() == 0) + "|"
+                    + (status.admissionToken() != null);
+            if (heartbeatMillis > 0 && seen.equals(lastSeen.get()) && now - lastSentAt.get() < heartbeatMillis) {
+                return false;
+            }
+            lastSeen.set(seen);
+            lastSentAt.set(now);
+            return true;
+        }
+
+        /**
+         * The estimate as a page shows it: seconds under a minute, 10 s steps under 10 minutes, minutes above. The
+         * measured rate moves every second; a change a fan cannot see is not worth a frame.
+         */
+        static long shownWait(long seconds) {
+            return seconds < 60 ? seconds : seconds < 600 ? 60 + seconds / 10 : 1_000 + seconds / 60;
         }
     }
 
@@ -83,6 +110,7 @@ public class WaitingRoomSockets {
     private final ObjectMapper json;
     private final Vertx vertx;
     private final int slices;
+    private final long heartbeatMillis;
     private final long tickMillis;
     private final long silenceLimitMillis;
     private final AtomicInteger nextSlice = new AtomicInteger();
@@ -98,6 +126,7 @@ public class WaitingRoomSockets {
         this.vertx = vertx;
         this.slices = Math.max(1, config.pushSlices());
         this.tickMillis = Math.max(1, config.pushEvery().toMillis() / slices);
+        this.heartbeatMillis = config.pushUnchangedEvery().toMillis();
         this.silenceLimitMillis = config.socketSilenceLimit().toMillis();
     }
 
@@ -115,7 +144,8 @@ public class WaitingRoomSockets {
     /** Registers an open socket (on its event loop, right after its entry). */
     Socket opened(WebSocketConnection connection, String performanceId, String userId, String ticket) {
         Socket s = new Socket(connection, performanceId, userId, ticket, Vertx.currentContext(),
-                Math.floorMod(nextSlice.getAndIncrement(), slices), new AtomicLong(System.currentTimeMillis()));
+                Math.floorMod(nextSlice.getAndIncrement(), slices), new AtomicLong(System.currentTimeMillis()),
+                new AtomicReference<>(), new AtomicLong());
         LocalRoom local = rooms.computeIfAbsent(performanceId, k -> new LocalRoom(slices));
         local.slices[s.slice()].add(s);
         local.byUser.computeIfAbsent(userId, k -> ConcurrentHashMap.newKeySet()).add(s);
@@ -211,6 +241,8 @@ public class WaitingRoomSockets {
                 // Left in another tab, place lost, session over or room deleted: nothing more to tell.
                 write = () -> s.connection().close(new CloseReason(NOT_IN_ROOM, "not in the waiting room"))
                         .subscribe().with(x -> { }, x -> { });
+            } else if (!s.due(status, now, heartbeatMillis)) {
+                continue; // nothing new for this fan, and a frame went out lately
             } else {
                 String frame = frames.computeIfAbsent(s.userId() + '\n' + s.ticket(), k -> encode(status.sentAt(now)));
                 write = () -> send(s, frame);
