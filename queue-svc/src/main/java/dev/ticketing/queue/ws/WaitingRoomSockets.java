@@ -54,8 +54,13 @@ public class WaitingRoomSockets {
      * One open socket: its user, the ticket it entered with, the event loop it lives on, its slice, and when the
      * client was last heard from (opened, or a pong).
      */
+    /** What a fan sees in a frame (sentAt aside): equal values mean nothing new to show. */
+    record Seen(EntryStatus.Status status, long position, long ahead, long shownWait, Boolean stalled,
+                java.time.Instant opensAt, boolean drawing, boolean admitted) {
+    }
+
     record Socket(WebSocketConnection connection, String performanceId, String userId, String ticket, Context context,
-                  int slice, AtomicLong heardAt, AtomicReference<String> lastSeen, AtomicLong lastSentAt) {
+                  int slice, AtomicLong heardAt, AtomicReference<Seen> lastSeen, AtomicLong lastSentAt) {
 
         void heard() {
             heardAt.set(System.currentTimeMillis());
@@ -66,10 +71,9 @@ public class WaitingRoomSockets {
          * {@code heartbeatMillis} old. Records it as sent when it is.
          */
         boolean due(EntryStatus status, long now, long heartbeatMillis) {
-            String seen = status.status() + "|" + status.position() + "|" + status.ahead() + "|"
-                    + shownWait(status.estimatedWaitSeconds()) + "|" + status.admissionsStalled() + "|" + status.opensAt() + "|"
-                    + (status.opensInSeconds() != null && status.opensInSeconds() == 0) + "|"
-                    + (status.admissionToken() != null);
+            Seen seen = new Seen(status.status(), status.position(), status.ahead(),
+                    shownWait(status.estimatedWaitSeconds()), status.admissionsStalled(), status.opensAt(),
+                    status.opensInSeconds() != null && status.opensInSeconds() == 0, status.admissionToken() != null);
             if (heartbeatMillis > 0 && seen.equals(lastSeen.get()) && now - lastSentAt.get() < heartbeatMillis) {
                 return false;
             }
